@@ -1,0 +1,80 @@
+"""The spaCy pipeline per language, with entity patterns generated from the knowledge base so that
+names the statistical model misses (Syrian villages, armed groups, officials) are still found."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from sitrep.config import Config
+from sitrep.records import Annotation, Document, EntitySpan
+
+log = logging.getLogger(__name__)
+
+# spaCy labels worth keeping for the later stages; pattern labels (ACTOR, PLACE) are our own.
+KEPT_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "ACTOR", "PLACE"}
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str, with_patterns: bool = True, actor_files: tuple = (), place_files: tuple = ()):
+    """Load a spaCy pipeline once per process and add our entity patterns before its NER."""
+    import spacy
+
+    nlp = spacy.load(model)
+    if with_patterns:
+        from sitrep.kb import KnowledgeBase
+
+        kb = KnowledgeBase.load(Config(actor_files=actor_files, place_files=place_files))
+        patterns = []
+        for source in (kb.actors, kb.places):
+            try:
+                patterns.extend(source.patterns())
+            except (AttributeError, NotImplementedError) as exc:   # a kb part not built yet
+                log.debug("no entity patterns from %s: %s", type(source).__name__, exc)
+        if patterns:
+            ruler_at = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+            ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER",
+                                                          "overwrite_ents": True}, **ruler_at)
+            ruler.add_patterns(patterns)
+    return nlp
+
+
+class Annotator:
+    """Turns a Document into an Annotation; one per worker process."""
+
+    def __init__(self, config: Config | None = None, with_patterns: bool = True):
+        self.config = config or Config()
+        self.with_patterns = with_patterns
+
+    def pipeline_for(self, language: str | None):
+        model = self.config.model_for(language) or self.config.model_for("en")
+        return load_pipeline(model, self.with_patterns, tuple(self.config.actor_files),
+                             tuple(self.config.place_files))
+
+    def annotate(self, doc: Document, nlp_doc=None) -> Annotation:
+        from sitrep.annotate.timex import tag
+
+        if nlp_doc is None:
+            nlp_doc = self.pipeline_for(doc.language)(doc.text)
+        anchor = doc.published.date if doc.published.status != "unknown" else None
+        return Annotation(
+            doc=doc,
+            nlp_doc=nlp_doc,
+            sentences=[(s.start_char, s.end_char) for s in nlp_doc.sents],
+            entities=[EntitySpan(e.start_char, e.end_char, e.text, e.label_)
+                      for e in nlp_doc.ents if e.label_ in KEPT_LABELS],
+            timexes=tag(doc.text, anchor),
+            anchor=anchor,
+        )
+
+    def annotate_many(self, docs: list[Document]) -> list[Annotation]:
+        """Batch with nlp.pipe: several times faster than one call per document."""
+        by_lang: dict[str | None, list[int]] = {}
+        for i, d in enumerate(docs):
+            by_lang.setdefault(d.language, []).append(i)
+        out: list[Annotation | None] = [None] * len(docs)
+        for lang, idx in by_lang.items():
+            nlp = self.pipeline_for(lang)
+            for i, nlp_doc in zip(idx, nlp.pipe((docs[i].text for i in idx),
+                                               batch_size=self.config.batch_size)):
+                out[i] = self.annotate(docs[i], nlp_doc)
+        return out  # type: ignore[return-value]

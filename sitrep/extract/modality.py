@@ -1,0 +1,77 @@
+"""Status of an event mention: reported, planned, hypothetical or denied.
+
+Read from the dependency parse around the trigger: negation on the trigger or its clause, modal and
+future auxiliaries, conditional marks, and governing verbs of planning ("set to", "plans to"), wishing
+("hopes", "might"), or denial ("denied"). The nearest cue wins; the cue words are data (triggers.yaml).
+"""
+from __future__ import annotations
+
+SPEECH_LEMMAS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim", "insist",
+                           "confirm", "write", "note", "stress", "quote"})
+_COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "attr",
+                              "nsubj", "nsubjpass", "oprd", "csubj", "conj"})
+
+
+def _own_cue(tok, trig, speech_above: bool) -> str | None:
+    """A status cue carried by the token itself (its auxiliaries, negation, marks)."""
+    for child in tok.children:
+        low = child.lower_
+        if child.dep_ == "neg" or (child.dep_ == "det" and low == "no"):
+            return "denied"
+        if child.dep_ in ("aux", "auxpass"):
+            if low in trig.planned_aux:
+                return "planned"
+            if low == "would" or low == "'d":
+                return "planned" if speech_above else "hypothetical"
+            if low in trig.hypothetical_aux:
+                return "hypothetical"
+        if child.dep_ == "mark" and low in trig.conditional_marks:
+            return "hypothetical"
+    return None
+
+
+def _speech_above(tok) -> bool:
+    return any(a.lemma_.lower() in SPEECH_LEMMAS for a in tok.ancestors)
+
+
+def status_of(trigger, trig, max_levels: int = 4) -> str:
+    """The status of the event whose trigger token is ``trigger`` (a spaCy Token).
+
+    Climbs from the trigger through its governing clauses; a cue on a nearer clause wins. Speech verbs
+    ("said") are transparent; "would" under a speech verb is future-in-the-past (planned)."""
+    speech = _speech_above(trigger)
+    tok = trigger
+    levels = 0
+    prev_dep = ""
+    while tok is not None and levels <= max_levels:
+        cue = _own_cue(tok, trig, speech)
+        if cue:
+            return cue
+        lemma = tok.lemma_.lower()
+        if tok is not trigger:
+            if lemma in trig.denied:
+                return "denied"
+            if lemma in trig.hypothetical:
+                return "hypothetical"
+            if lemma in trig.planned:
+                return "planned"
+            if lemma == "be" and any(c.dep_ == "xcomp" for c in tok.children) and prev_dep == "xcomp":
+                return "planned"                       # "is to meet"
+            if lemma in SPEECH_LEMMAS:
+                return "reported"
+        else:
+            # adjectival cues on a noun trigger ("a possible ceasefire", "the planned talks")
+            for child in tok.children:
+                if child.dep_ in ("amod", "compound"):
+                    cl = child.lower_
+                    if cl in trig.hypothetical:
+                        return "hypothetical"
+                    if cl in trig.planned:
+                        return "planned"
+        if tok.dep_ not in _COMPLEMENT_DEPS or tok.head is tok:
+            break
+        prev_dep = tok.dep_
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            levels += 1
+    return "reported"

@@ -1,0 +1,488 @@
+"""Quotes and attributions: who said what, as spans of one document.
+
+Three kinds (schema quotes.jsonl):
+- direct: text between quote marks with a cue next to it ("“...,” Erdogan said", "Erdogan said: “...”",
+  "said Yury Barmin, a Middle East analyst"); quotes that run over paragraphs (an unclosed opening mark
+  continued by a paragraph that opens with a quote mark) are one quote;
+- indirect: a cue verb with its reported clause ("X said that ...", "X told AFP ...", "according to X, ...");
+- mixed: a reported clause that contains quoted words.
+
+Spans follow PolNeAR's units (source = the speaker's noun phrase, cue = the verb with its auxiliaries and
+"in a statement"/":", content = the reported clause) so that ``sitrep eval quotes`` scores them directly;
+the direct quote's ``content`` here excludes the marks (the eval adds them back, as PolNeAR includes them).
+The speaker stays unresolved (``Actor(name=None, ...)``); in-document coreference ("he said", "the source
+added") points it at the nearest preceding named speaker. Cue words are data (sitrep/data/quotes/).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from sitrep.config import DATA_DIR
+from sitrep.records import Actor, Annotation, Quote
+
+log = logging.getLogger(__name__)
+
+OPEN_MARKS = ("“", "«")
+CLOSE_MARKS = ("”", "»")
+TOGGLE_MARKS = ("''", '"')          # straight quotes and the doubled apostrophe some archives use
+MIN_DIRECT_WORDS = 4                # shorter quoted bits are scare quotes / terms, parts of a mixed quote
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
+PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them"}
+PERSONAL = {"he", "she", "him", "her"}
+_EDGE_PUNCT = " \t\n,;:—–-"
+
+
+# --------------------------------------------------------------------------- lexicon
+@dataclass(frozen=True)
+class CueLexicon:
+    forms: dict[str, str]                       # word form -> kind
+    phrases: dict[str, str]                     # multi-word prepositional cue -> kind
+    extensions: tuple[str, ...]
+    data_dir: Path = DATA_DIR / "quotes"
+
+
+@lru_cache(maxsize=4)
+def load_cues(data_dir: Path = DATA_DIR / "quotes") -> CueLexicon:
+    """Hand list (cues.yaml) plus forms learned from PolNeAR train (cues_learned.yaml)."""
+    hand = yaml.safe_load((data_dir / "cues.yaml").read_text(encoding="utf-8"))
+    exclude = set(hand.get("exclude", []))
+    forms: dict[str, str] = {}
+    learned_path = data_dir / "cues_learned.yaml"
+    if learned_path.exists():
+        learned = yaml.safe_load(learned_path.read_text(encoding="utf-8")) or {}
+        for form in (learned.get("forms") or {}):
+            if form not in exclude:
+                forms[form] = "speech"
+    for kind, words in (hand.get("kinds") or {}).items():
+        for w in words:
+            forms[w.lower()] = kind
+    for p in hand.get("phrases", {}):
+        forms.pop(p.split()[0], None)           # "according" is only a cue as part of its phrase
+    return CueLexicon(forms=forms, phrases={k.lower(): v for k, v in (hand.get("phrases") or {}).items()},
+                      extensions=tuple(e.lower() for e in hand.get("cue_extensions", [])))
+
+
+# --------------------------------------------------------------------------- quote marks
+@dataclass
+class Quoted:
+    """Text inside quote marks: ``start``/``end`` exclude the marks; ``parts`` are per-paragraph pieces."""
+    start: int
+    end: int
+    open_at: int                                # position of the opening mark
+    close_at: int                               # position just after the closing mark
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+    def words(self, text: str) -> int:
+        return len(re.findall(r"\w+", text[self.start:self.end]))
+
+
+_MARK_RE = re.compile(r"''|[“”\"«»]")
+
+
+def find_quoted(text: str) -> list[Quoted]:
+    """Pair quote marks paragraph by paragraph; an unclosed quote continues into a paragraph that opens
+    with a quote mark (the newspaper convention for multi-paragraph quotes)."""
+    out: list[Quoted] = []
+    pending: Quoted | None = None              # an unclosed quote carried over from the previous paragraph
+    pos = 0
+    for para in text.split("\n"):
+        p_start, p_end = pos, pos + len(para)
+        pos = p_end + 1
+        if not para.strip():
+            continue
+        lead = len(para) - len(para.lstrip())
+        marks = [(p_start + m.start(), m.group()) for m in _MARK_RE.finditer(para)]
+        open_q: Quoted | None = None
+        if pending is not None:
+            if marks and marks[0][0] == p_start + lead and marks[0][1] not in CLOSE_MARKS:
+                open_q = pending
+                at, mk = marks.pop(0)
+                open_q.parts.append((at + len(mk), at + len(mk)))   # end fixed below
+            pending = None
+        for at, mk in marks:
+            closing = mk in CLOSE_MARKS or (mk in TOGGLE_MARKS and open_q is not None)
+            if mk == '"' and open_q is None and at > p_start and text[at - 1].isalnum() and \
+                    (at + 1 >= p_end or not text[at + 1].isalnum()):
+                continue                                          # 12" (inches) and the like
+            if closing and open_q is not None:
+                s, _ = open_q.parts[-1]
+                open_q.parts[-1] = (s, at)
+                open_q.end, open_q.close_at = at, at + len(mk)
+                out.append(open_q)
+                open_q = None
+            elif not closing:
+                open_q = Quoted(at + len(mk), at + len(mk), at, at + len(mk), [(at + len(mk), at + len(mk))])
+        if open_q is not None:                                    # unclosed at paragraph end
+            s, _ = open_q.parts[-1]
+            end = p_start + len(para.rstrip())
+            open_q.parts[-1] = (s, end)
+            open_q.end = open_q.close_at = end
+            pending = open_q
+    return out
+
+
+# --------------------------------------------------------------------------- parse helpers
+@dataclass
+class Cue:
+    token: object                              # the spaCy token of the cue word
+    start: int
+    end: int
+    kind: str
+
+
+def _span_chars(tokens) -> tuple[int, int]:
+    toks = sorted(tokens, key=lambda t: t.i)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _trim(text: str, start: int, end: int, chars: str = _EDGE_PUNCT) -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and (text[end - 1] in chars or text[end - 1] in ".!?" and chars is _EDGE_PUNCT):
+        end -= 1
+    return start, end
+
+
+def _cue_span(tok, lex: CueLexicon, text: str) -> tuple[int, int]:
+    """The cue as PolNeAR marks it: auxiliaries/adverbs right before the verb, the verb, and a following
+    "in a statement" or colon."""
+    first = tok
+    for child in sorted((c for c in tok.lefts), key=lambda c: -c.i):
+        if child.i == first.i - 1 and child.dep_ in {"aux", "auxpass", "neg", "advmod"} and \
+                child.text.isalpha():
+            first = child
+    start, end = first.idx, tok.idx + len(tok.text)
+    rest = text[end:end + 40].lower()
+    for ext in lex.extensions:
+        if rest.startswith(" " + ext):
+            end += 1 + len(ext)
+            rest = text[end:end + 2]
+            break
+    if text[end:end + 1] == ":":
+        end += 1
+    return start, end
+
+
+def _subject(tok):
+    """The speaker token: the verb's subject, inherited along conj/advcl ("..., adding"), or the noun a
+    relative clause hangs on ("Barmin, who said")."""
+    seen = 0
+    while tok is not None and seen < 4:
+        seen += 1
+        subs = [c for c in tok.children if c.dep_ in SUBJECT_DEPS]
+        if subs:
+            s = subs[0]
+            if s.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
+                return tok.head
+            return s
+        agents = [c for c in tok.children if c.dep_ == "agent"]
+        if agents:
+            objs = [g for g in agents[0].children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head is not tok:
+            tok = tok.head
+            continue
+        if tok.dep_ == "relcl":
+            return tok.head
+        return None
+    return None
+
+
+def _np_span(head, text: str, full: bool = True) -> tuple[int, int]:
+    """A noun phrase from its head: the whole subtree (PolNeAR's source keeps appositives), or just the
+    core name (compounds, titles, determiners) for the speaker's text."""
+    if full:
+        toks = list(head.subtree)
+    else:
+        toks = [head] + [t for t in head.subtree
+                         if t.i < head.i and t.dep_ in {"compound", "amod", "det", "poss", "nmod", "case"}
+                         and all(a.i <= head.i for a in [t])]
+        # keep it contiguous
+        lo = min(t.i for t in toks)
+        toks = [t for t in head.doc[lo:head.i + 1]]
+    s, e = _span_chars(toks)
+    return _trim(text, s, e, " ,;:\n")
+
+
+def _is_named(head) -> bool:
+    return any(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}
+               for t in head.subtree)
+
+
+# --------------------------------------------------------------------------- main
+@dataclass
+class _Found:
+    kind: str
+    cue: Cue | None
+    source: tuple[int, int] | None
+    speaker_head: object | None
+    content: tuple[int, int]
+    quoted: Quoted | None = None
+
+
+def _cue_tokens(nlp_doc, lex: CueLexicon, text: str) -> list[Cue]:
+    cues = []
+    for tok in nlp_doc:
+        low = tok.lower_
+        if low in lex.forms and tok.pos_ in {"VERB", "AUX"} and tok.dep_ not in {"amod", "compound"}:
+            s, e = _cue_span(tok, lex, text)
+            cues.append(Cue(tok, s, e, lex.forms[low]))
+            continue
+        for phrase, kind in lex.phrases.items():
+            words = phrase.split()
+            if low == words[0] and [t.lower_ for t in nlp_doc[tok.i:tok.i + len(words)]] == words:
+                last = nlp_doc[tok.i + len(words) - 1]
+                cues.append(Cue(last if len(words) > 1 else tok, tok.idx, last.idx + len(last.text), kind))
+    return cues
+
+
+def _phrase_source(cue: Cue, text: str):
+    """'according to X' / 'citing X': the object of the preposition."""
+    tok = cue.token
+    objs = [c for c in tok.children if c.dep_ in {"pobj", "dobj"}]
+    if not objs:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if nxt is None or nxt.pos_ not in {"PROPN", "NOUN", "DET", "ADJ", "PRON", "NUM"}:
+            return None
+        objs = [nxt.head if nxt.head.i > tok.i and nxt.head.sent == tok.sent else nxt]
+    return objs[0]
+
+
+def _phrase_content(cue: Cue, text: str, src_span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """For 'according to X', the clause it attaches to: its sentence without the phrase."""
+    sent = cue.token.sent
+    s0, e0 = sent.start_char, sent.end_char
+    pe = max(cue.end, src_span[1] if src_span else cue.end)
+    if cue.start - s0 <= 3:          # "According to X, CONTENT."
+        s, e = _trim(text, pe, e0)
+    else:                            # "CONTENT, according to X."
+        s, e = _trim(text, s0, cue.start)
+        if e0 - pe > 3:              # something after the phrase too: keep the larger side
+            s2, e2 = _trim(text, pe, e0)
+            if e2 - s2 > e - s:
+                s, e = s2, e2
+    return (s, e) if e - s > 3 else None
+
+
+def _clause_content(tok, text: str) -> tuple[int, int] | None:
+    comps = [c for c in tok.children if c.dep_ in {"ccomp", "parataxis"}]
+    if not comps and tok.dep_ in {"ccomp", "parataxis"} is False:
+        pass
+    if not comps:
+        comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if not comps:
+        # "the deal is dead, he said": spaCy often makes the reported clause the root and the cue a
+        # ccomp/parataxis of it
+        if tok.dep_ in {"ccomp", "parataxis"} and tok.head.i < tok.i:
+            head = tok.head
+            toks = [t for t in head.subtree if t.i < tok.i and not any(
+                a is tok for a in t.ancestors) and t is not tok]
+            left = [t for t in toks if t.i < min(x.i for x in tok.subtree)]
+            if left:
+                s, e = _span_chars(left)
+                return _trim(text, s, e)
+        return None
+    s, e = _span_chars(list(comps[0].subtree))
+    s, e = _trim(text, s, e)
+    return (s, e) if e > s else None
+
+
+def extract_quotes(ann: Annotation, kb=None) -> list[Quote]:
+    """Every attribution in one document, in text order."""
+    text = ann.doc.text
+    nlp_doc = ann.nlp_doc
+    if nlp_doc is None or not text:
+        return []
+    lex = load_cues()
+    found = _find(nlp_doc, text, lex)
+    return _to_records(found, ann, text)
+
+
+def _tok_at(nlp_doc, char: int):
+    span = nlp_doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is not None and len(span):
+        return span[0]
+    for t in nlp_doc:
+        if t.idx >= char:
+            return t
+    return nlp_doc[-1] if len(nlp_doc) else None
+
+
+def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
+    quoted = find_quoted(text)
+    direct = [q for q in quoted if q.words(text) >= MIN_DIRECT_WORDS or
+              re.search(r"[.!?,]\s*$", text[q.start:q.end])]
+    cues = _cue_tokens(nlp_doc, lex, text)
+    cue_by_i = {c.token.i: c for c in cues}
+    verb_cues = {c.token.i: c for c in cues if c.token.pos_ in {"VERB", "AUX"}}
+    used: set[int] = set()
+    found: list[_Found] = []
+
+    def inside_quote(i_char: int) -> bool:
+        return any(q.open_at <= i_char < q.close_at for q in direct)
+
+    # 1) direct quotes: the cue right after the closing mark, or right before the opening one
+    for q in direct:
+        cue = None
+        after = text[q.close_at:q.close_at + 160]
+        stop = re.search(r"[.!?]\s|[“\"]|\n", after)
+        window_end = q.close_at + (stop.start() if stop else len(after))
+        for i, c in verb_cues.items():
+            if q.close_at <= c.start < window_end and not inside_quote(c.start):
+                if cue is None or c.start < cue.start:
+                    cue = c
+        if cue is None:
+            before = text[max(0, q.open_at - 200):q.open_at]
+            m = re.search(r"[:,]\s*$", before)
+            if m:
+                lo = max(0, q.open_at - 200) + max(before.rfind(". "), before.rfind("\n"),
+                                                    before.rfind("”"), before.rfind('"') - 1, -1) + 1
+                cands = [c for c in verb_cues.values() if lo <= c.start < q.open_at and
+                         not inside_quote(c.start)]
+                if cands:
+                    cue = max(cands, key=lambda c: c.start)
+        if cue is None:
+            # "X said:" closing the previous paragraph
+            para_start = text.rfind("\n", 0, q.open_at)
+            prev = text[:max(para_start, 0)].rstrip()
+            if para_start >= 0 and prev.endswith(":") and not text[para_start:q.open_at].strip():
+                lo = max(prev.rfind("\n"), prev.rfind(". ")) + 1
+                cands = [c for c in verb_cues.values() if lo <= c.start < len(prev) and
+                         not inside_quote(c.start)]
+                if cands:
+                    cue = max(cands, key=lambda c: c.start)
+        if cue is None:
+            # the speaker in the next sentence: '“...” Erdogan said in a speech.' / '... he added.'
+            nxt = re.match(r"\s*([^.!?\n“\"]{0,120}[.!?])", text[q.close_at:])
+            if nxt:
+                lo, hi = q.close_at + nxt.start(1), q.close_at + nxt.end(1)
+                cands = [c for c in verb_cues.values() if lo <= c.start < hi and
+                         _clause_content(c.token, text) is None]
+                if cands:
+                    cue = min(cands, key=lambda c: c.start)
+        if cue is None:
+            # embedded in a reported clause: handled as mixed below
+            continue
+        used.add(cue.token.i)
+        head = _subject(cue.token)
+        src = _np_span(head, text) if head is not None else None
+        if src and q.start <= src[0] < q.end:
+            src, head = None, None
+        found.append(_Found("direct", cue, src, head, (q.start, q.end), q))
+
+    # continuation quotes: an unattributed direct quote right after an attributed one (same or next
+    # paragraph) belongs to the same speaker ("“...,” he said. “...”")
+    attributed = {id(f.quoted): f for f in found if f.quoted is not None}
+    last: _Found | None = None
+    for q in direct:
+        f = attributed.get(id(q))
+        if f is not None:
+            last = f
+            continue
+        if last is None or last.quoted is None:
+            continue
+        between = text[last.quoted.close_at:q.open_at]
+        if between.count("\n") <= 2 and len(between) < 250 and not any(
+                last.quoted.close_at <= c.start < q.open_at for c in verb_cues.values() if c.token.i not in used):
+            found.append(_Found("direct", last.cue, last.source, last.speaker_head, (q.start, q.end), q))
+            last = found[-1]
+
+    # 2) cue verbs and phrases with a reported clause: indirect or mixed
+    for c in cues:
+        if c.token.i in used or inside_quote(c.start):
+            continue
+        if c.token.pos_ in {"VERB", "AUX"}:
+            content = _clause_content(c.token, text)
+            if content is None:
+                continue
+            head = _subject(c.token)
+            if head is None:
+                continue
+            src = _np_span(head, text)
+            if src[0] < content[1] and content[0] < src[1]:
+                continue
+        else:
+            head = _phrase_source(c, text)
+            if head is None:
+                continue
+            src = _np_span(head, text)
+            content = _phrase_content(c, text, src)
+            if content is None:
+                continue
+        kind = "mixed" if any(content[0] <= q.open_at and q.close_at <= content[1] + 1 for q in quoted) \
+            else "indirect"
+        used.add(c.token.i)
+        found.append(_Found(kind, c, src, head, content))
+    found.sort(key=lambda f: f.content[0])
+    return found
+
+
+def _speaker_text(head, text: str) -> tuple[str, int, int]:
+    s, e = _np_span(head, text, full=False)
+    return text[s:e], s, e
+
+
+def _to_records(found: list[_Found], ann: Annotation, text: str) -> list[Quote]:
+    out: list[Quote] = []
+    doc_id = ann.doc.id
+    named: list[tuple[int, Actor]] = []        # (position, speaker) of named speakers so far
+    persons = [e for e in ann.entities if e.label in {"PERSON", "ACTOR"}]
+    for n, f in enumerate(found):
+        surface = text[f.source[0]:f.source[1]] if f.source else None
+        speaker = Actor(name=None, text=surface or "")
+        if f.speaker_head is not None:
+            head = f.speaker_head
+            stext, s, e = _speaker_text(head, text)
+            speaker = Actor(name=None, text=stext, start=s, end=e)
+            if _is_named(head) and head.lower_ not in PRONOUNS:
+                named.append((s, speaker))
+            elif head.lower_ in PRONOUNS or (head.pos_ == "NOUN" and any(
+                    d.lower_ in {"the", "this", "that"} for d in head.children if d.dep_ == "det")):
+                ante = _antecedent(named, persons, s, head.lower_ in PERSONAL, text)
+                if ante is not None:
+                    speaker = Actor(name=None, text=ante.text, start=ante.start, end=ante.end)
+        content = text[f.content[0]:f.content[1]]
+        if f.quoted is not None and len(f.quoted.parts) > 1:
+            content = re.sub(r"\n\s*[“\"«]|\n\s*''", "\n", content)
+        out.append(Quote(
+            id=f"{doc_id}-q{n}", speaker=speaker, kind=f.kind,
+            cue=text[f.cue.start:f.cue.end].rstrip(":") if f.cue else "",
+            content=content, doc=doc_id, start=f.content[0], end=f.content[1],
+            date=_quote_date(ann, f), source_span=f.source,
+            cue_span=(f.cue.start, f.cue.end) if f.cue else None,
+            source_text=surface))
+    return out
+
+
+def _antecedent(named, persons, pos: int, personal: bool, text: str) -> Actor | None:
+    """The nearest preceding named speaker; for he/she, failing that, the nearest preceding person."""
+    prior = [a for p, a in named if p < pos]
+    if prior:
+        return prior[-1]
+    if personal:
+        cands = [e for e in persons if e.end <= pos]
+        if cands:
+            e = cands[-1]
+            return Actor(name=None, text=e.text, start=e.start, end=e.end)
+    return None
+
+
+def _quote_date(ann: Annotation, f: _Found) -> str | None:
+    """The publication date, unless the attributing sentence (outside the quote) says when."""
+    if f.cue is None:
+        return ann.anchor
+    sent = f.cue.token.sent
+    for t in ann.timexes:
+        if sent.start_char <= t.start < sent.end_char and not (f.content[0] <= t.start < f.content[1]) \
+                and t.type == "DATE" and t.interval is not None and t.interval.precision == "day":
+            if ann.anchor is None or t.interval.start <= ann.anchor:
+                return t.interval.start
+    return ann.anchor

@@ -1,0 +1,124 @@
+"""Cross-document event coreference: one incident per real happening, with the reports' disagreements.
+
+``fuse`` clusters event mentions (see ``cluster.py`` for the rules) and turns each cluster into an
+``Incident``: its type, date, place, actors and counts, every report's sentence, the number of independent
+outlets, and the fields on which the reports differ. ``compare_figures`` does the same for figures.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from sitrep.config import Config
+from sitrep.records import (Count, DateInterval, Disagreement, Document, EventMention, Figure, Incident,
+                            Mention)
+
+from .cluster import cluster_mentions
+from .copies import copy_groups
+from .disagree import incident_disagreements, latest_first
+from .figures import compare_figures
+from .rules import load_rules, place_key
+
+__all__ = ["fuse", "compare_figures", "copy_groups"]
+
+_DATE_PRECISION = ["day", "week", "month", "season", "quarter", "year", "decade"]
+_BASIS = ["explicit", "relative", "publication"]
+
+
+def fuse(mentions: list[EventMention], documents: list[Document], config: Config | None = None) -> list[Incident]:
+    """Merge event mentions from all documents into incidents (ordered by date, then id)."""
+    config = config or Config()
+    rules = load_rules()
+    docs = {d.id: d for d in documents}
+    mentions = [_with_doc_meta(m, docs.get(m.doc)) for m in mentions]
+    groups = copy_groups(documents)
+    incidents = [_incident(members, groups, rules) for members in cluster_mentions(mentions, rules, config.fusion_km)]
+    incidents.sort(key=lambda i: (i.date.start if i.date else "9999", i.id))
+    return incidents
+
+
+def _with_doc_meta(m: EventMention, doc: Document | None) -> EventMention:
+    """Fill outlet and publication date from the document when the extractor left them empty."""
+    if doc is None or (m.outlet and m.published):
+        return m
+    from dataclasses import replace
+    return replace(m, outlet=m.outlet or doc.outlet, published=m.published or doc.published.date)
+
+
+def _incident(members: list[EventMention], groups: dict[str, str], rules) -> Incident:
+    members = sorted(members, key=lambda m: (m.published or "9999", m.doc, m.start, m.id))
+    ident = hashlib.sha1("|".join(sorted(m.id for m in members)).encode()).hexdigest()[:16]
+    types = Counter(m.type for m in members)
+    type_ = max(types, key=lambda t: (types[t], -[m.type for m in members].index(t)))
+    modes = Counter(m.mode for m in members if m.mode and m.type == type_)
+    mode = max(modes, key=lambda x: (modes[x], x)) if modes else None
+    return Incident(
+        id="E" + ident,
+        type=type_,
+        mode=mode,
+        status=_status(members, rules),
+        date=_date(members),
+        location=_place(members, rules),
+        actors=_actors(members),
+        counts=_counts(members),
+        mentions=[Mention(doc=m.doc, start=m.start, end=m.end, sentence=m.sentence, outlet=m.outlet,
+                          published=m.published, status=m.status) for m in members],
+        sources=len({groups.get(m.doc, m.doc) for m in members}),
+        disagreements=incident_disagreements(members),
+    )
+
+
+def _status(members: list[EventMention], rules) -> str:
+    """The latest report's status (a summit planned on Monday and reported held on Friday is reported)."""
+    top = max(members, key=lambda m: (m.published or "", -rules.status_priority.get(m.status, 99)))
+    if top.published is None:       # no dates to order by: the firmest status wins
+        top = min(members, key=lambda m: rules.status_priority.get(m.status, 99))
+    return top.status
+
+
+def _date(members: list[EventMention]) -> DateInterval | None:
+    """The interval every report agrees on (their intersection), with the finest precision among them."""
+    dated = [m.date for m in members if m.date is not None]
+    if not dated:
+        return None
+    start = max(d.start for d in dated)
+    end = min(d.end or d.start for d in dated)
+    if start > end:                 # undated joins cannot produce this, but a bad interval might
+        start, end = min(d.start for d in dated), max(d.end or d.start for d in dated)
+    finest = min(dated, key=lambda d: (_rank(_DATE_PRECISION, d.precision), _rank(_BASIS, d.basis)))
+    return DateInterval(start=start, end=end, precision=finest.precision, basis=finest.basis)
+
+
+def _rank(order: list[str], x: str | None) -> int:
+    return order.index(x) if x in order else len(order)
+
+
+def _place(members: list[EventMention], rules):
+    places = [m.location for m in members if m.location is not None]
+    if not places:
+        return None
+    keys = Counter(place_key(p) for p in places)
+    return min(places, key=lambda p: (rules.place_rank.get(p.precision, 99), -keys[place_key(p)],
+                                      p.lat is None))
+
+
+def _actors(members: list[EventMention]):
+    seen, out = set(), []
+    for m in members:
+        for a in m.actors:
+            key = (a.actor_id or (a.name or "").casefold() or a.text.casefold(), a.role)
+            if key not in seen:
+                seen.add(key)
+                out.append(a)
+    return out
+
+
+def _counts(members: list[EventMention]) -> dict[str, Count]:
+    """Per kind, the latest report's count (tolls rise as reports come in); ties take the higher."""
+    out: dict[str, Count] = {}
+    for kind in sorted({k for m in members for k in m.counts}):
+        given = [m for m in members if kind in m.counts]
+        top_pub = latest_first(given)[0].published
+        same_day = [m for m in given if m.published == top_pub]
+        out[kind] = max((m.counts[kind] for m in same_day), key=lambda c: c.value)
+    return out

@@ -1,0 +1,165 @@
+"""When two event mentions may describe the same happening: types, dates, places, actors.
+
+Each rule is a small pure function so that fusion stays transparent and each rule is tested alone.
+The type families and the other domain choices are data (``sitrep/data/fuse/compatibility.yaml``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from sitrep.config import DATA_DIR
+from sitrep.records import Actor, DateInterval, Place
+
+COMPATIBILITY_FILE = DATA_DIR / "fuse" / "compatibility.yaml"
+
+
+@dataclass(frozen=True)
+class FusionRules:
+    """The loaded compatibility table."""
+    family: dict[str, str]             # type -> family key (blocking key)
+    symmetric: frozenset[str]
+    strict_modes: frozenset[str]
+    place_rank: dict[str, int]         # precision -> rank (0 = finest)
+    mergeable_status: frozenset[str]
+    status_priority: dict[str, int]   # lower wins on a tie
+
+    def family_of(self, type_: str) -> str:
+        return self.family.get(type_, type_)
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path = COMPATIBILITY_FILE) -> FusionRules:
+    """Read the compatibility table once per process (read-only)."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    family: dict[str, str] = {}
+    for members in raw.get("families") or []:
+        key = "+".join(sorted(members))
+        for t in members:
+            if t in family:
+                raise ValueError(f"{path}: type {t} is in two families")
+            family[t] = key
+    precisions = raw.get("place_precision") or ["point", "town", "district", "province", "country"]
+    priority = raw.get("status_priority") or ["reported", "denied", "planned"]
+    return FusionRules(
+        family=family,
+        symmetric=frozenset(raw.get("symmetric") or ()),
+        strict_modes=frozenset(raw.get("strict_modes") or ()),
+        place_rank={p: i for i, p in enumerate(precisions)},
+        mergeable_status=frozenset(raw.get("mergeable_status") or ("planned", "reported")),
+        status_priority={s: i for i, s in enumerate(priority)},
+    )
+
+
+# --------------------------------------------------------------------------- dates
+def day_range(interval: DateInterval | None) -> tuple[int, int] | None:
+    """An interval as inclusive proleptic ordinals, or None when absent or unreadable."""
+    if interval is None:
+        return None
+    try:
+        start = date.fromisoformat(interval.start[:10]).toordinal()
+        end = date.fromisoformat((interval.end or interval.start)[:10]).toordinal()
+    except (TypeError, ValueError):
+        return None
+    return (start, end) if start <= end else (end, start)
+
+
+def ranges_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Inclusive overlap: "February" (1-29 Feb) overlaps "27 February"."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+# --------------------------------------------------------------------------- places
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _norm(s: str | None) -> str:
+    return " ".join((s or "").casefold().split())
+
+
+def place_key(place: Place) -> str:
+    """Identity of a place: its gazetteer id, else its name and country."""
+    return place.gazetteer_id or f"{_norm(place.name)}|{place.country or ''}"
+
+
+def contains(big: Place, small: Place) -> bool:
+    """True when ``big`` is a country or province that holds ``small`` (by the admin codes the resolver gave)."""
+    if big.precision == "country":
+        return bool(big.country) and big.country == small.country
+    if big.precision == "province":
+        if big.country and small.country and big.country != small.country:
+            return False
+        if small.precision == "province":
+            return False
+        names = {_norm(big.admin1), _norm(big.name)} - {""}
+        return bool(small.admin1) and _norm(small.admin1) in names
+    return False
+
+
+def places_agree(a: Place | None, b: Place | None, km: float) -> bool:
+    """Same place, within ``km``, or one contains the other; an unknown place agrees with anything."""
+    if a is None or b is None:
+        return True
+    if place_key(a) == place_key(b) or (_norm(a.name) and _norm(a.name) == _norm(b.name)
+                                        and (a.country == b.country or not a.country or not b.country)):
+        return True
+    if a.country and b.country and a.country != b.country:
+        return False
+    if contains(a, b) or contains(b, a):
+        return True
+    coarse = {"province", "country"}
+    if a.precision in coarse or b.precision in coarse:
+        return False                   # two different provinces, or a province and a town outside it
+    if None not in (a.lat, a.lon, b.lat, b.lon):
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+    return False
+
+
+# --------------------------------------------------------------------------- actors
+def identified(actor: Actor) -> bool:
+    return bool(actor.actor_id or actor.name or actor.country)
+
+
+def actors_match(a: Actor, b: Actor) -> bool:
+    """Same actor, or the same country's side (a "Syrian army" and "the Syrian government" do not conflict)."""
+    if a.actor_id and b.actor_id and a.actor_id == b.actor_id:
+        return True
+    if a.name and b.name and _norm(a.name) == _norm(b.name):
+        return True
+    return bool(a.country and b.country and a.country == b.country)
+
+
+def _disjoint(xs: list[Actor], ys: list[Actor]) -> bool:
+    return bool(xs) and bool(ys) and not any(actors_match(x, y) for x in xs for y in ys)
+
+
+def _unmatched(xs: list[Actor], ys: list[Actor]) -> bool:
+    return any(not any(actors_match(x, y) for y in ys) for x in xs)
+
+
+def actors_conflict(a: list[Actor], b: list[Actor], symmetric: bool) -> bool:
+    """True when both reports name the participants and they cannot be the same ones.
+
+    Roles count for directed types (who attacked whom); for symmetric types (who met whom) the sets are
+    compared without roles, and two full sets that each name someone the other lacks conflict too.
+    """
+    xa = [x for x in a if identified(x)]
+    xb = [x for x in b if identified(x)]
+    if symmetric:
+        if _disjoint(xa, xb):
+            return True
+        return len(xa) >= 2 and len(xb) >= 2 and _unmatched(xa, xb) and _unmatched(xb, xa)
+    for role in ("source", "target"):
+        if _disjoint([x for x in xa if x.role == role], [x for x in xb if x.role == role]):
+            return True
+    return False

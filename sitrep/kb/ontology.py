@@ -1,0 +1,156 @@
+"""The PLOVER event ontology and the trigger lexicon, loaded from ``sitrep/data/events/``.
+
+Why data: types, modes, old names, export mappings and trigger words change with the ontology version and
+the domain; code only reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from sitrep.config import DATA_DIR
+
+EVENTS_DIR = DATA_DIR / "events"
+
+
+@lru_cache(maxsize=4)
+def _load_yaml(path: str) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def load_triggers(path: Path | None = None) -> dict:
+    """The raw trigger lexicon (triggers.yaml), cached."""
+    return _load_yaml(str(path or EVENTS_DIR / "triggers.yaml"))
+
+
+def _split(value: str) -> tuple[str, str | None]:
+    typ, _, mode = str(value).partition("/")
+    return typ.strip(), (mode.strip() or None)
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """The lexicon in the shape the extractor needs: lookups by lemma, all read-only."""
+    verbs: dict[str, tuple[str, str | None]]
+    nouns: dict[str, tuple[str, str | None]]
+    phrases: dict[str, list[tuple[tuple[str, ...], str, str | None]]]   # first lemma -> [(lemmas, type, mode)]
+    mode_cues: dict[str, list[tuple[str, frozenset[str]]]]
+    light_verbs: frozenset[str]
+    absorbing_types: frozenset[str]
+    planned: frozenset[str]
+    hypothetical: frozenset[str]
+    denied: frozenset[str]
+    planned_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    conditional_marks: frozenset[str]
+    negations: frozenset[str]
+    count_verbs: dict[str, str]          # lemma -> killed | injured | displaced | arrested
+    count_nouns: frozenset[str]
+
+
+@dataclass
+class Ontology:
+    types: list[str]
+    definitions: dict[str, str]
+    aliases: dict[str, str]
+    _modes: dict[str, list[str]]
+    _acled: dict[str, dict[str, tuple[str, str | None]]]
+    _cameo: dict[str, str]
+    _cameo_by_mode: dict[str, dict[str, str]]
+    _intent: dict[str, str]
+    _triggers_path: Path | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: Path | None = None, triggers_path: Path | None = None) -> "Ontology":
+        data = _load_yaml(str(path or EVENTS_DIR / "plover.yaml"))
+        types_data = data.get("types") or {}
+        if len(types_data) != 16:
+            raise ValueError(f"plover.yaml: expected 16 PLOVER types, found {len(types_data)}")
+        acled = {}
+        for t, d in types_data.items():
+            acled[t] = {k: (v[0], v[1] if len(v) > 1 else None) for k, v in (d.get("acled") or {}).items()}
+        return cls(
+            types=list(types_data),
+            definitions={t: d.get("definition", "") for t, d in types_data.items()},
+            aliases={k.upper(): v for k, v in (data.get("aliases") or {}).items()},
+            _modes={t: list(d.get("modes") or []) for t, d in types_data.items()},
+            _acled=acled,
+            _cameo={t: str(d["cameo"]) for t, d in types_data.items() if d.get("cameo")},
+            _cameo_by_mode={t: {k: str(v) for k, v in (d.get("cameo_by_mode") or {}).items()}
+                             for t, d in types_data.items()},
+            _intent={t: d.get("intent", t) for t, d in types_data.items()},
+            _triggers_path=triggers_path,
+        )
+
+    def canonical(self, name: str) -> str:
+        """Old or variant names to the current PLOVER name (FIGHT -> ASSAULT); unknown names raise."""
+        n = str(name).strip().upper()
+        n = self.aliases.get(n, n)
+        if n not in self.types:
+            raise ValueError(f"unknown PLOVER event type: {name!r}")
+        return n
+
+    def modes(self, type: str) -> list[str]:
+        return list(self._modes[self.canonical(type)])
+
+    def acled(self, type: str, mode: str | None = None) -> tuple[str, str | None]:
+        table = self._acled[self.canonical(type)]
+        row = table.get(mode or "default") or table.get("default") or ("Strategic developments", "Other")
+        return row[0], row[1]
+
+    def cameo_root(self, type: str, mode: str | None = None) -> str | None:
+        t = self.canonical(type)
+        if mode and mode in self._cameo_by_mode.get(t, {}):
+            return self._cameo_by_mode[t][mode]
+        return self._cameo.get(t)
+
+    def intent_type(self, type: str) -> str:
+        """How PLOVER codes a stated intention to do ``type`` (cooperative -> AGREE, coercive -> THREATEN)."""
+        return self._intent[self.canonical(type)]
+
+    def triggers(self) -> Triggers:
+        if "triggers" not in self._cache:
+            self._cache["triggers"] = build_triggers(self._triggers_path)
+        return self._cache["triggers"]
+
+
+@lru_cache(maxsize=4)
+def build_triggers(path: Path | None = None) -> Triggers:
+    raw = load_triggers(path)
+    phrases: dict[str, list] = {}
+    for text, value in (raw.get("phrases") or {}).items():
+        lemmas = tuple(text.lower().split())
+        t, m = _split(value)
+        phrases.setdefault(lemmas[0], []).append((lemmas, t, m))
+    for lst in phrases.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    mode_cues = {t: [(m, frozenset(w.lower() for w in words)) for m, words in cues.items()]
+                 for t, cues in (raw.get("mode_cues") or {}).items()}
+    mod = raw.get("modality") or {}
+    count_verbs = {}
+    for kind, words in (raw.get("count_verbs") or {}).items():
+        for w in words:
+            count_verbs[w.lower()] = kind
+    fs = lambda xs: frozenset(str(x).lower() for x in (xs or []))   # noqa: E731
+    return Triggers(
+        verbs={k.lower(): _split(v) for k, v in (raw.get("verbs") or {}).items()},
+        nouns={k.lower(): _split(v) for k, v in (raw.get("nouns") or {}).items()},
+        phrases=phrases,
+        mode_cues=mode_cues,
+        light_verbs=fs(raw.get("light_verbs")),
+        absorbing_types=frozenset(raw.get("absorbing_types") or []),
+        planned=fs(mod.get("planned")), hypothetical=fs(mod.get("hypothetical")),
+        denied=fs(mod.get("denied")), planned_aux=fs(mod.get("planned_aux")),
+        hypothetical_aux=fs(mod.get("hypothetical_aux")),
+        conditional_marks=fs(mod.get("conditional_marks")), negations=fs(mod.get("negations")),
+        count_verbs=count_verbs,
+        count_nouns=fs(raw.get("count_nouns")),
+    )

@@ -1,0 +1,176 @@
+"""SQLite store. Records are kept as JSON next to the columns we filter on; the schema is versioned
+and migrated forward on open; every write is one transaction, so a failed run never half-writes."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable
+
+from sitrep.records import (Document, Extraction, IngestError, Incident, Violation, from_dict,
+                            to_dict)
+
+# Each entry upgrades the schema by one version; never edit an entry once released, append one.
+MIGRATIONS: list[str] = [
+    # 1: documents, inputs, runs, errors, extractions, incidents, violations
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY, path TEXT, published TEXT, outlet TEXT, title TEXT,
+        language TEXT, duplicate_of TEXT, record TEXT NOT NULL);
+    CREATE TABLE inputs (raw_hash TEXT PRIMARY KEY, doc_id TEXT NOT NULL, path TEXT);
+    CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL, finished REAL,
+        inputs TEXT, versions TEXT, counts TEXT);
+    CREATE TABLE errors (run_id INTEGER, path TEXT, reason TEXT);
+    CREATE TABLE extractions (doc_id TEXT PRIMARY KEY, version TEXT, record TEXT NOT NULL);
+    CREATE TABLE incidents (id TEXT PRIMARY KEY, type TEXT, date_start TEXT, date_end TEXT,
+        record TEXT NOT NULL);
+    CREATE TABLE violations (agreement TEXT, event TEXT, status TEXT, record TEXT NOT NULL);
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
+    """,
+]
+
+
+def _dump(record) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False)
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), isolation_level=None)  # transactions are explicit
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # ------------------------------------------------------------------ schema
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise RuntimeError(f"{self.path}: store schema {version} is newer than this sitrep "
+                               f"({len(MIGRATIONS)}); upgrade sitrep")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self._tx() as db:
+                for statement in _statements(script):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _tx(self):
+        try:
+            self.db.execute("BEGIN")
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ documents
+    def known_input(self, raw_hash: str) -> str | None:
+        row = self.db.execute("SELECT doc_id FROM inputs WHERE raw_hash=?", (raw_hash,)).fetchone()
+        return row[0] if row else None
+
+    def put_documents(self, docs: Iterable[Document]) -> None:
+        with self._tx() as db:
+            for d in docs:
+                db.execute("INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                           (d.id, d.path, d.published.date, d.outlet, d.title, d.language,
+                            d.duplicate_of, _dump(d)))
+                if d.raw_hash:
+                    db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?,?)",
+                               (d.raw_hash, d.id, d.path))
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute("SELECT record FROM documents ORDER BY published, id")
+        return [from_dict(Document, json.loads(r[0])) for r in rows]
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT record FROM documents WHERE id=? OR id LIKE ? ORDER BY id",
+                              (doc_id, doc_id + "%")).fetchone()
+        return from_dict(Document, json.loads(row[0])) if row else None
+
+    # ------------------------------------------------------------------ extractions
+    def put_extraction(self, extraction: Extraction, version: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?)",
+                       (extraction.doc_id, version, _dump(extraction)))
+
+    def extraction_version(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT version FROM extractions WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def extractions(self) -> list[Extraction]:
+        rows = self.db.execute("SELECT record FROM extractions ORDER BY doc_id")
+        return [from_dict(Extraction, json.loads(r[0])) for r in rows]
+
+    # ------------------------------------------------------------------ incidents, violations
+    def replace_incidents(self, incidents: list[Incident], fingerprint: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM incidents")
+            db.executemany("INSERT INTO incidents VALUES (?,?,?,?,?)",
+                           [(i.id, i.type, i.date.start if i.date else None,
+                             i.date.end if i.date else None, _dump(i)) for i in incidents])
+            db.execute("INSERT OR REPLACE INTO state VALUES ('incidents_fingerprint', ?)",
+                       (fingerprint,))
+
+    def incidents(self) -> list[Incident]:
+        rows = self.db.execute("SELECT record FROM incidents ORDER BY date_start, id")
+        return [from_dict(Incident, json.loads(r[0])) for r in rows]
+
+    def incidents_fingerprint(self) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key='incidents_fingerprint'").fetchone()
+        return row[0] if row else None
+
+    def replace_violations(self, agreement: str, violations: list[Violation]) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM violations WHERE agreement=?", (agreement,))
+            db.executemany("INSERT INTO violations VALUES (?,?,?,?)",
+                           [(agreement, v.event, v.status, _dump(v)) for v in violations])
+
+    def violations(self) -> list[Violation]:
+        rows = self.db.execute("SELECT record FROM violations ORDER BY agreement, event")
+        return [from_dict(Violation, json.loads(r[0])) for r in rows]
+
+    # ------------------------------------------------------------------ runs and errors
+    def begin_run(self, inputs: list[str], versions: dict) -> int:
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO runs (started, inputs, versions) VALUES (?,?,?)",
+                             (time.time(), json.dumps(inputs), json.dumps(versions)))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE runs SET finished=?, counts=? WHERE id=?",
+                       (time.time(), json.dumps(counts), run_id))
+
+    def record_errors(self, run_id: int, errors: Iterable[IngestError]) -> None:
+        with self._tx() as db:
+            db.executemany("INSERT INTO errors VALUES (?,?,?)",
+                           [(run_id, e.path, e.reason) for e in errors])
+
+    def errors(self, run_id: int | None = None) -> list[IngestError]:
+        if run_id is None:
+            rows = self.db.execute("SELECT path, reason FROM errors ORDER BY run_id, rowid")
+        else:
+            rows = self.db.execute("SELECT path, reason FROM errors WHERE run_id=?", (run_id,))
+        return [IngestError(p, r) for p, r in rows]
+
+    def runs(self) -> list[dict]:
+        rows = self.db.execute("SELECT id, started, finished, inputs, versions, counts FROM runs")
+        return [{"id": i, "started": s, "finished": f, "inputs": json.loads(inp or "[]"),
+                 "versions": json.loads(v or "{}"), "counts": json.loads(c or "{}")}
+                for i, s, f, inp, v, c in rows]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
