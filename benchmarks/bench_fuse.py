@@ -1,7 +1,8 @@
 """Fusion speed on synthetic mentions: 1k, 10k, 100k (target: 100k <= 30 s, near-linear).
 
 Run by hand: ``.venv/bin/python benchmarks/bench_fuse.py [--sizes 1000 10000 100000]``.
-Synthetic corpus: happenings spread over three years and a 300 x 300 km box, each reported by 1-8
+Synthetic corpus: happenings spread over three years (or, with --constant-density, a period that grows with
+the corpus) and a 300 x 300 km box, each reported by 1-8
 mentions with jittered places, some month-precision dates, random actor countries and counts.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ TYPES = ["ASSAULT", "COERCE", "CONSULT", "AGREE", "PROTEST", "MOBILIZE", "AID", 
 COUNTRIES = ["SYR", "TUR", "RUS", "IRN", "USA"]
 
 
-def synthetic(n: int, seed: int = 1) -> tuple[list[EventMention], list[Document]]:
+def synthetic(n: int, seed: int = 1, days: int = 1095) -> tuple[list[EventMention], list[Document]]:
     rnd = random.Random(seed)
     n_docs = max(10, n // 10)
     start = date(2019, 1, 1)
@@ -31,7 +32,7 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[EventMention], list[Document]
     mentions: list[EventMention] = []
     k = 0
     while len(mentions) < n:
-        day = start + timedelta(days=rnd.randrange(1095))
+        day = start + timedelta(days=rnd.randrange(days))
         lat, lon = 35.0 + rnd.random() * 2.7, 36.0 + rnd.random() * 3.3
         t = rnd.choice(TYPES)
         src = rnd.choice(COUNTRIES)
@@ -54,10 +55,12 @@ def synthetic(n: int, seed: int = 1) -> tuple[list[EventMention], list[Document]
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--constant-density", action="store_true",
+                    help="let the period grow with the corpus (about 90 mentions a day) instead of fixing 3 years")
     args = ap.parse_args(argv)
     rows = []
     for n in args.sizes:
-        mentions, docs = synthetic(n)
+        mentions, docs = synthetic(n, days=max(30, n // 90) if args.constant_density else 1095)
         t0 = time.perf_counter()
         incidents = fuse(mentions, docs, Config())
         dt = time.perf_counter() - t0

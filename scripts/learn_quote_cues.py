@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-MIN_CUE = 3          # annotated as a cue at least this often
-MIN_RATIO = 0.25     # and in at least this share of its occurrences
+MIN_CUE = 2          # annotated as a cue at least this often
+MIN_RATIO = 0.1     # and in at least this share of its occurrences
 
 
 def main(train: Path, out: Path) -> None:

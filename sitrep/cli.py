@@ -104,10 +104,13 @@ def _open(db: Path):
 def docs(db):
     """List the stored documents: id, date and how it is known, outlet, title, language, copy."""
     store = _open(db)
-    table = Table("id", "published", "status", "outlet", "title", "lang", "copy of")
+    table = Table(box=None, pad_edge=False)
+    for name in ("id", "published", "status", "outlet", "lang", "copy of"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("title", overflow="fold", ratio=1)
     for d in store.documents():
-        table.add_row(d.id[:12], d.published.date or "—", d.published.status, d.outlet or "—",
-                      (d.title or "—")[:70], d.language or "—", (d.duplicate_of or "")[:12])
+        table.add_row(d.id[:8], d.published.date or "—", d.published.status, d.outlet or "—",
+                      d.language or "—", (d.duplicate_of or "")[:8], d.title or "—")
     out.print(table)
 
 

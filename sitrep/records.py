@@ -208,6 +208,8 @@ class Quote:
     date: str | None = None
     source_span: tuple[int, int] | None = None
     cue_span: tuple[int, int] | None = None
+    source_text: str | None = None     # the source span as written ("he", "the source"); speaker.text
+                                       # holds the named antecedent when coreference found one
 
 
 @dataclass

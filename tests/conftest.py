@@ -19,3 +19,16 @@ def seeds(shared) -> Path:
     if not path.is_dir():
         pytest.skip("../shared/seeds is absent")
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds_run(seeds, tmp_path_factory):
+    """The main job on the five seed reports, once per test session, with both shipped agreements."""
+    import sitrep
+    from sitrep.config import DATA_DIR, Config
+
+    tmp = tmp_path_factory.mktemp("seeds_run")
+    agreements = (DATA_DIR / "agreements" / "moscow_2020.yaml", DATA_DIR / "agreements" / "sochi_2018.yaml")
+    config = Config(db=tmp / "seeds.db", out=tmp / "out", agreements=agreements)
+    result = sitrep.run([seeds], config)
+    return config, result

@@ -216,3 +216,68 @@ def test_compare_figures_merges_across_outlets_with_disagreement():
     [d] = merged.disagreements
     assert [(v["value"], v["outlet"]) for v in d.values] == [(950000, "B"), (1000000, "A")]
     assert len([f for f in out if f.what == "killed"]) == 1
+
+
+def test_hypothetical_and_denied_mentions_stay_apart():
+    docs = [doc("a", "A", "2020-03-04"), doc("b", "B", "2020-03-06"), doc("c", "C", "2020-03-06")]
+    out = fuse([ev("a1", "a", "CONSULT", day("2020-03-05"), MOSCOW, [RUS], "hypothetical"),
+                ev("b1", "b", "CONSULT", day("2020-03-05"), MOSCOW, [RUS], "reported"),
+                ev("c1", "c", "CONSULT", day("2020-03-05"), MOSCOW, [RUS], "denied")], docs, CFG)
+    assert by_members(out) == [["a"], ["b"], ["c"]]
+
+
+def test_agreement_signed_in_one_place_for_another_merges_on_shared_parties():
+    docs = [doc("a", "A", "2020-03-06"), doc("b", "B", "2020-09-19")]
+    both = [Actor("Russia", "Russia", "RUS", "GOV"), Actor("Turkey", "Turkey", "TUR", "GOV")]
+    out = fuse([ev("a1", "a", "AGREE", day("2020-03-05"), IDLIB_PROV, both, mode="ceasefire"),
+                ev("b1", "b", "AGREE", day("2020-03-05"), MOSCOW, both[:1], mode="ceasefire")], docs, CFG)
+    assert len(out) == 1
+    # without a shared party the places decide, and they differ
+    out = fuse([ev("a1", "a", "AGREE", day("2020-03-05"), IDLIB_PROV, mode="ceasefire"),
+                ev("b1", "b", "AGREE", day("2020-03-05"), MOSCOW, mode="ceasefire")], docs, CFG)
+    assert len(out) == 2
+    # an attack is not an agreement: places stay hard
+    out = fuse([ev("a1", "a", "ASSAULT", day("2020-03-05"), ALEPPO, [RUS]),
+                ev("b1", "b", "ASSAULT", day("2020-03-05"), MOSCOW, [RUS])], docs, CFG)
+    assert len(out) == 2
+
+
+def test_vague_mention_needs_evidence_to_join_a_precise_incident():
+    docs = [doc("a", "A", "2020-03-01"), doc("b", "B", "2020-03-01")]
+    month = DateInterval("2020-02-01", "2020-02-29", "month")
+    out = fuse([ev("a1", "a", date=day("2020-02-27"), place=SARAQIB, actors=[RUS]),
+                ev("b1", "b", date=month)], docs, CFG)             # no place, no actor: stays apart
+    assert len(out) == 2
+    out = fuse([ev("a1", "a", date=day("2020-02-27"), place=SARAQIB),
+                ev("b1", "b", date=month, place=ARIHA)], docs, CFG)   # known places that agree
+    assert len(out) == 1
+
+
+def test_two_villages_of_one_name_far_apart_do_not_merge():
+    a = Place("Tal Hamid", "SYR", "Idlib", 35.90, 36.60, "town", "geonames:1")
+    b = Place("Tal Hamid", "SYR", "Al-Hasakeh", 36.70, 40.70, "town", "geonames:2")
+    assert not places_agree(a, b, 25)
+    assert places_agree(a, Place("Tal Hamid", "SYR"), 25)        # no coordinates: the name decides
+
+
+def test_blocking_finds_the_same_incidents_as_comparing_everything(monkeypatch):
+    """The date/place blocking is an index, not an approximation: same clusters as the all-pairs search."""
+    import random
+    from sitrep.fuse import cluster as CL
+    from sitrep.fuse.rules import load_rules
+    rnd = random.Random(7)
+    mentions = []
+    for k in range(1500):
+        d = f"2020-0{rnd.randint(1, 3)}-{rnd.randint(1, 28):02d}"
+        iv = DateInterval(d[:8] + "01", d[:8] + "28", "month") if rnd.random() < 0.1 else day(d)
+        lat, lon = 35 + rnd.random() * 2, 36 + rnd.random() * 2
+        place = None if rnd.random() < 0.05 else (IDLIB_PROV if rnd.random() < 0.05 else
+                                                   Place(f"p{k}", "SYR", None, lat, lon, "town"))
+        actors = [Actor(c, c, c, "MIL", "source") for c in rnd.sample(["SYR", "TUR", "RUS"], rnd.randint(0, 1))]
+        mentions.append(ev(f"m{k}", f"d{k % 300}", rnd.choice(["ASSAULT", "AGREE", "CONSULT"]), iv, place, actors))
+    rules = load_rules()
+    blocked = {frozenset(m.id for m in c) for c in CL.cluster_mentions(mentions, rules, 25.0)}
+    monkeypatch.setattr(CL, "_query_cells", lambda place, deg, soft: None)
+    everything = {frozenset(m.id for m in c) for c in CL.cluster_mentions(mentions, rules, 25.0)}
+    assert blocked == everything
+    assert len(blocked) < len(mentions)         # some merging happened, so the comparison means something

@@ -1,18 +1,30 @@
 """Time expressions: find them in raw text and normalise them to TIMEX3 values and calendar intervals.
 
-A regular grammar over raw text (no parser, no model): each pattern proposes candidates, the longest
-non-overlapping ones win, then general rules widen them (fuzzy modifiers such as "early", "the end of"),
-join a clock time to its day, and merge ranges and lists into one covering expression. Every word list
-lives in ``sitrep/data/time/lexicon.yaml``.
+A regular grammar over raw text (no parser, no model, no spaCy): each pattern proposes candidates, the
+longest non-overlapping ones win, then general rules widen them (fuzzy modifiers such as "early", "the end
+of"), resolve anaphoric ones ("the next day" after the last date mentioned), join a clock time to its day
+and merge ranges and lists into one covering expression. Every word list and non-time pattern lives in
+``sitrep/data/time/lexicon.yaml``; the code holds only general rules. For speed, each big pattern runs only
+in windows around its trigger words.
 
 Values follow TIMEX3 (TimeML 1.2.1): ``2020-03-05``, ``2020-03``, ``2020-W10``, ``2020-SU``, ``2020-Q1``,
-``199`` (a decade), ``P6H``/``PT6H``, ``PRESENT_REF``, ``XXXX-03-05`` when the year is unknown.
+``199`` (a decade), ``P6H``/``PT6H``, ``PRESENT_REF``, ``2020-03-05TNI``, ``XXXX-03-05`` when the year is
+unknown (no anchor: nothing is invented, and no interval is given).
+
+Year-less dates and weekdays are read against the anchor (publication date) and the tense of their clause:
+the nearest tense cue (lexicon ``future_cues`` / ``past_cues``, "-ed" verbs) picks the next or the most
+recent reading; without a cue, the most recent one unless a future one is within 60 days (a month alone:
+two months) and closer.
 
 Intervals (``DateInterval``) are given for values that denote a calendar interval. Fuzzy parts narrow
 the interval to a third of it: "early February" = 1-10 Feb, "mid-March" = 11-20 Mar, "late 2019" =
 Sep-Dec 2019, "the early 1990s" = 1990-1993; the precision then drops one step (month part -> "week",
 year part -> "month", decade part -> "year"). ``basis`` is "explicit" when the expression itself fixes
-the date (the year is written), "relative" when it was computed from the anchor.
+the date (the year is written), "relative" when it was computed from the anchor or another date.
+Ranges and lists ("5-7 March", "between December 12 and 25", "from 5 March to 18 August", "since
+February", "until 18 August") come back as one expression whose interval runs from the first to the last
+day and whose value is the smallest calendar unit containing both ends ("2019-12"); ``tag(...,
+split_ranges=True)`` returns the parts instead, as TimeML annotates them (used for TempEval scoring).
 """
 from __future__ import annotations
 
@@ -48,19 +60,33 @@ class _Lex:
     numbers: dict
     units: dict            # singular -> (letter, is_time)
     plural: dict           # plural -> singular
-    patterns: list         # (name, compiled, handler name, priority)
+    patterns: list         # (name, compiled regex, handler name, priority, trigger words or regex)
     fuzzy_re: re.Pattern
-    future_re: re.Pattern
-    past_re: re.Pattern
+    future_words: frozenset
+    past_words: frozenset
+    not_past_words: frozenset
+    deadline_words: frozenset
     month_cue_re: re.Pattern
     year_ok_next: frozenset
     year_reject_before: tuple
+    year_ok_prev: frozenset
+    reject_res: tuple
     dur_reject_after_re: re.Pattern
+
+
+_WORD_LISTS = ("month_cues", "ambiguous_months", "time_zones", "vague_quantities", "duration_modifiers",
+               "reference_strip_prefix", "future_cues", "past_cues", "deadline_words", "not_past_words",
+               "duration_reject_after", "year_ok_next_words", "year_ok_previous_words", "year_reject_before",
+               "not_time")
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lex:
     raw = yaml.safe_load(LEXICON.read_text(encoding="utf-8"))
+    for key in _WORD_LISTS:   # YAML reads a bare on/no/yes as a boolean: such a slip must not pass silently
+        bad = [w for w in raw[key] if not isinstance(w, str)]
+        if bad:
+            raise ValueError(f"{LEXICON}: {key} holds non-strings {bad!r} (quote them)")
     months = {**raw["months"], **raw["month_abbreviations"]}
     weekdays = {**raw["weekdays"], **raw["weekday_abbreviations"]}
     units = {k: (v[0], bool(v[1])) for k, v in raw["units"].items()}
@@ -72,10 +98,12 @@ def _lexicon() -> _Lex:
     MONFULL = rf"(?:{mon_full})\b"
     WD = rf"(?:(?:{_alt(raw['weekdays'])})\b|(?:{_alt(raw['weekday_abbreviations'])})\.)"
     WDFULL = rf"(?:{_alt(raw['weekdays'])})\b"
-    DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])"
+    DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?(?!\d|:\d)"
     YEAR = r"(?:1[5-9]|20)\d\d(?![\d])"
     num_words = _alt(raw["numbers"])
-    NUMW = rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|{num_words})"
+    tens = _alt(w for w, v in raw["numbers"].items() if 20 <= v <= 90 and v % 10 == 0)
+    ones = _alt(w for w, v in raw["numbers"].items() if 1 <= v <= 9 and w not in ("a", "an"))
+    NUMW = rf"(?:(?:{tens})-(?:{ones})|{num_words})"
     NUM = rf"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?|{NUMW}(?:\s+and\s+a\s+half)?)"
     VAGUE = _alt(raw["vague_quantities"])
     UNIT = _alt(raw["units"])
@@ -91,59 +119,98 @@ def _lexicon() -> _Lex:
 
     P: list = []
 
-    def add(name, rx, prio=5, flags=re.I):
-        P.append((name, re.compile(rx, flags), name, prio))
+    def add(name, rx, prio=5, flags=re.I, trigger=None):
+        P.append((name, re.compile(rx, flags), name, prio, trigger))
 
-    add("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<hh>[0-2]\d):(?P<mm>[0-5]\d))?\b", 1)
-    add("numeric", rf"\b(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR}|\d\d(?!\d))", 2)
-    add("mdy", rf"\b(?:(?P<wd>{WD})\s*,?\s+)?(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?:\s*,?\s*(?P<year>{YEAR}))?", 2)
-    add("dmy", rf"\b(?:(?P<wd>{WD})\s*,?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})(?:\s*,?\s*(?P<year>{YEAR}))?", 2)
-    add("dlist", rf"\b(?P<days>{DAY}(?:{DSEP}{DAY})+)(?:\s+of)?\s+(?P<mon>{MON})(?:\s*,?\s*(?P<year>{YEAR}))?", 1)
-    add("mlist", rf"\b(?P<mon>{MON})\s*(?P<days>{DAY}(?:{DSEP}{DAY})*(?:\s*(?:and|&|-|–|to|through|till|until)\s*){DAY})(?:\s*,?\s*(?P<year>{YEAR}))?", 1)
-    add("monyear", rf"\b(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})\s*,?\s+(?:of\s+)?(?P<year>{YEAR})", 2)
-    add("month", rf"\b(?:(?P<rel>{REL})\s+)?(?P<mon>{MONFULL})", 6)
-    add("weekday", rf"\b(?:(?P<rel>{REL}|previous)\s+)?(?P<wd>{WDFULL})(?:\s+(?P<pod>{POD}))?", 5)
-    add("relday", rf"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>{POD}))?\b", 4)
-    add("thispod", rf"\b(?P<d>this|last)\s+(?P<pod>{POD})\b", 4)
-    add("relperiod", rf"\b(?:(?P<fz>earlier|later)\s+)?(?P<rel>last|next|this|the\s+current|the\s+previous|the\s+coming|this\s+past)\s+(?P<unit>week|weekend|month|year|quarter|decade|century|{SEASON})\b(?!-)", 3)
-    add("theweekend", r"\b(?P<the>the)\s+weekend\b", 6)
-    add("ago", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})?\s*(?P<unit>{UNITS})\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", 2)
-    add("duration", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})(?:\s+(?:more|additional|further|straight|consecutive|full|long))?\s+(?P<unit>{UNITS})\b(?!-)", 4)
-    add("pastunit", rf"\b(?P<q>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+following|past)\s+(?P<unit>{UNIT})\b(?![-'])", 5)
-    add("vagueunits", rf"(?:\b(?:for|over|within|in|from)\s+)(?P<span>(?P<unit>{UNITPL}))\b(?!-|\s+(?:old|of\b))", 7)
-    add("year", rf"(?P<pre>\b(?:fiscal|the\s+year|calendar)\s+)?(?<![\w$£€#.,/-])(?P<year>{YEAR})(?![.,]\d|\s*%|-(?:\d|year))", 6)
-    add("yearrange", rf"(?<![\w$£€#.,/-])(?P<y1>{YEAR})\s*(?:-|–|to)\s*(?P<y2>{YEAR}|\d\d(?!\d))(?![.,]\d|\s*%)", 3)
-    add("decade", rf"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3)
-    add("century", rf"\b(?:the\s+)?(?P<o>{ORD})\s*-?\s*century\b", 3)
-    add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3)
-    add("qcode", rf"\b(?P<u>[QH])(?P<n>[1-4])\s*(?P<year>{YEAR})?\b", 3, 0)
-    add("season", rf"\b(?:(?P<rel>last|next|this|the\s+past|the\s+coming|the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", 5)
-    add("clock", rf"\b(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)(?:\s+(?P<tz>{TZ})\b)?", 3)
-    add("clock24", rf"(?<![\d:.,])\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s*(?P<tz>{TZ}|hours|hrs)\b)?", 3)
-    add("military", rf"(?<![\d:.,])\b(?P<hm>[0-2]\d[0-5]\d)\s*(?P<tz>{TZ}|hours|hrs)\b", 3)
-    add("namedtime", rf"\b(?P<w>{_alt(raw['times_of_day'])})\b", 4)
-    add("ref", rf"\b(?P<w>{_alt(raw['references'])})\b(?!-)", 8)
-    add("setword", rf"\b(?P<w>{_alt(raw['sets'])})\b", 6)
-    add("every", rf"\b(?P<e>every|each)\s+(?:(?P<num>{NUM}|other)\s+)?(?P<u>{UNITS}|{WDFULL}|{MONFULL}|{POD})\b", 3)
-    add("times", rf"\b(?:once|twice|\w+\s+times)\s+(?P<span>(?:a|an|per)\s+(?P<u>{UNIT}))\b", 3)
-    add("holiday", rf"\b(?P<w>{_alt(raw['holidays'])})\b", 4)
+    # Cheap keyword searches that a pattern cannot match without: the full pattern then runs only in a
+    # window around each hit (speed: the big alternations are slow to try at every word).
+    def words(*groups) -> frozenset:
+        return frozenset(w.lower() for g in groups for phrase in g for w in re.findall(r"[A-Za-z]+", phrase))
 
-    fuzzy_words = _alt(raw["fuzzy_modifiers"])
+    def first_words(phrases) -> frozenset:
+        return frozenset(re.findall(r"[A-Za-z]+", p)[0].lower() for p in phrases)
+
+    t_mon = words(raw["months"], raw["month_abbreviations"])
+    t_wd = words(raw["weekdays"], raw["weekday_abbreviations"])
+    t_unit = words(raw["units"], raw["unit_plurals"])
+    t_ago = frozenset({"ago", "earlier", "later", "now", "hence"})
+    t_century = frozenset({"century"})
+    t_quarter = frozenset({"quarter", "half"})
+    t_season = words(raw["seasons"])
+    t_rel = frozenset({"last", "next", "this", "current", "previous", "coming", "past", "weekend"})
+    t_ampm = re.compile(r"\d\s*[ap]\.?\s?m\b", re.I)
+    t_colon = re.compile(r"\d:\d")
+    t_tz = re.compile(rf"\d\s*(?:{TZ}|hours|hrs)\b", re.I)
+    t_tz2 = re.compile(rf"\d\s*(?:{TZ})\b", re.I)
+    t_every = frozenset({"every", "each", "once", "twice", "times"})
+    t_relday = frozenset({"today", "yesterday", "tomorrow", "tonight"})
+    t_named = words(raw["times_of_day"])
+    t_ref = first_words(raw["references"])
+    t_set = words(raw["sets"])
+    t_holiday = first_words(list(raw["holidays"]) + list(raw["holidays_nth_weekday"]))
+    t_digits = re.compile(r"\d\d")
+    t_fuzzy = frozenset({"beginning", "start", "end", "middle"})
+    t_anaphor = frozenset({"that", "same", "next", "following", "previous", "preceding", "before", "after"})
+
+    add("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<hh>[0-2]\d):(?P<mm>[0-5]\d))?\b", 1, trigger=t_digits)
+    add("numeric", rf"\b(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>{YEAR}|\d\d(?!\d))", 2, trigger=t_digits)
+    add("mdy", rf"\b(?:(?P<wd>{WD})\s*,?\s+)?(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?:\s*,?\s*(?P<year>{YEAR}))?", 2, trigger=t_mon)
+    add("dmy", rf"\b(?:(?P<wd>{WD})\s*,?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})(?:\s*,?\s*(?P<year>{YEAR}))?", 2, trigger=t_mon)
+    add("dlist", rf"\b(?P<days>{DAY}(?:{DSEP}{DAY})+)(?:\s+of)?\s+(?P<mon>{MON})(?:\s*,?\s*(?P<year>{YEAR}))?", 1, trigger=t_mon)
+    add("mlist", rf"\b(?P<mon>{MON})\s*(?P<days>{DAY}(?:{DSEP}{DAY})*(?:\s*(?:and|&|-|–|to|through|till|until)\s*){DAY})(?:\s*,?\s*(?P<year>{YEAR}))?", 1, trigger=t_mon)
+    add("monyear", rf"\b(?:(?P<rel>{REL})\s+)?(?P<mon>{MON})\s*,?\s+(?:of\s+)?(?P<year>{YEAR})", 2, trigger=t_mon)
+    add("monrelyear", rf"\b(?P<mon>{MON})\s+(?:of\s+)?(?P<yrel>this|last|next)\s+year\b", 2, trigger=t_mon)
+    add("fuzzythe", r"\b(?:the\s+)?(?:very\s+)?(?P<w>beginning|start|end|middle)\s+of\s+the\s+(?P<unit>week|month|year)\b", 2, trigger=t_fuzzy)
+    add("anaphor", rf"\b(?:(?P<fz>earlier|later)\s+)?(?P<det>that\s+same|that|the\s+same|the\s+next|the\s+following|the\s+previous|the\s+preceding)\s+(?P<unit>day|week|month|year|{POD})\b(?!-)", 4, trigger=t_anaphor)
+    add("daybefore", r"\bthe\s+(?P<unit>day|week|month|year)\s+(?P<dir>before|after)\b(?=\s*[,.;]|\s+(?:that|which|it|he|she|they|we)\b)", 4, trigger=t_anaphor)
+    add("month", rf"\b(?:(?P<rel>{REL})\s+)?(?P<mon>{MONFULL})", 6, trigger=t_mon)
+    add("weekday", rf"\b(?:(?:the\s+)?(?P<rel>{REL}|previous|following)\s+)?(?P<wd>{WDFULL})(?:\s+(?P<pod>{POD}))?", 5, trigger=t_wd)
+    add("relday", rf"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>{POD}))?\b", 4, trigger=t_relday)
+    add("thispod", rf"\b(?P<d>this|last)\s+(?P<pod>{POD})\b", 4, trigger=t_rel)
+    add("relperiod", rf"\b(?:(?P<fz>earlier|later)\s+)?(?P<rel>last|next|this|the\s+current|the\s+previous|the\s+coming|this\s+past)\s+(?P<unit>week|weekend|month|year|quarter|decade|century|{SEASON})\b(?!-)", 3, trigger=t_rel)
+    add("theweekend", r"\b(?P<the>the)\s+weekend\b", 6, trigger=t_rel)
+    add("ago", rf"\b(?:(?P<q>{MODS})\s+)?(?:(?P<num>{NUM}|{VAGUE})\s+)?(?P<unit>{UNITS})\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", 2, trigger=t_ago)
+    add("duration", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})(?:\s+(?:more|additional|further|straight|consecutive|full|long))?\s+(?P<unit>{UNITS})\b(?!-)", 4, trigger=t_unit)
+    add("pastunit", rf"\b(?P<q>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+following|past)\s+(?P<unit>{UNIT})\b(?![-'])", 5, trigger=t_unit)
+    add("vagueunits", rf"(?:\b(?:for|over|within|in|from)\s+)(?P<span>(?P<unit>{UNITPL}))\b(?!-|\s+(?:old|of\b))", 7, trigger=t_unit)
+    add("year", rf"(?P<pre>\b(?:fiscal|the\s+year|calendar)\s+)?(?<![\w$£€#.,/])(?<!\d-)(?P<year>{YEAR})(?![.,]\d|\s*%|-(?:\d|year))", 6, trigger=t_digits)
+    add("yearrange", rf"(?<![\w$£€#.,/-])(?P<y1>{YEAR})\s*(?:-|–|to)\s*(?P<y2>{YEAR}|\d\d(?!\d))(?![.,]\d|\s*%)", 3, trigger=t_digits)
+    add("decade", rf"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3, trigger=t_digits)
+    add("century", rf"\b(?:the\s+)?(?P<o>{ORD}|\d{{1,2}}(?:st|nd|rd|th))\s*-?\s*century\b", 3, trigger=t_century)
+    add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3, trigger=t_quarter)
+    add("quarteradj", rf"\b(?P<o>first|second|third|fourth|final|1st|2nd|3rd|4th)-(?P<u>quarter|half)\b", 3, trigger=t_quarter)
+    add("qcode", rf"\b(?P<u>[QH])(?P<n>[1-4])(?:\s*(?P<year>{YEAR}))?\b", 3, 0, trigger=re.compile(r"\b[QH][1-4]\b"))
+    add("season", rf"\b(?:(?P<rel>last|next|this|the\s+past|the\s+coming|the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", 5, trigger=t_season)
+    add("clock", rf"\b(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)(?:\s+(?P<tz>{TZ})\b)?", 3, trigger=t_ampm)
+    add("clock24", rf"(?<![\d:.,])\b(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s*(?P<tz>{TZ}|hours|hrs)\b)?", 3, trigger=t_colon)
+    add("clockdot", rf"(?<![\d:.,])\b(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)\s*(?P<tz>{TZ})\b", 3, trigger=t_tz2)
+    add("military", rf"(?<![\d:.,])\b(?P<hm>[0-2]\d[0-5]\d)\s*(?P<tz>{TZ}|hours|hrs)\b", 3, trigger=t_tz)
+    add("namedtime", rf"\b(?P<w>{_alt(raw['times_of_day'])})\b", 4, trigger=t_named)
+    add("ref", rf"\b(?P<w>{_alt(raw['references'])})\b(?!-)", 8, trigger=t_ref)
+    add("setword", rf"\b(?P<w>{_alt(raw['sets'])})\b", 6, trigger=t_set)
+    add("every", rf"\b(?P<e>every|each)\s+(?:(?P<num>{NUM}|other)\s+)?(?P<u>{UNITS}|{WDFULL}|{MONFULL}|{POD})\b", 3, trigger=t_every)
+    add("times", rf"\b(?:once|twice|\w+\s+times)\s+(?P<span>(?:a|an|per)\s+(?P<u>{UNIT}))\b", 3, trigger=t_every)
+    add("holiday", rf"\b(?P<w>{_alt(raw['holidays'])})\b", 4, trigger=t_holiday)
+    add("nthholiday", rf"\b(?P<w>{_alt(raw['holidays_nth_weekday'])})\b", 4, trigger=t_holiday)
+
     fuzzy_re = re.compile(
         rf"(?:\b(?:the\s+)?(?:very\s+)?(?P<w>beginning|start|end|middle)\s+of\s+(?:the\s+)?"
-        rf"|\b(?:the\s+)?(?P<a>early|mid|late)(?:-|\s+)|\b(?P<m>mid)-?)$", re.I)
-    _ = fuzzy_words
+        rf"|\b(?:the\s+)?(?P<a>early|mid|late|earlier|later)(?:-|\s+)|\b(?P<m>mid)-?)$", re.I)
     cue_alt = _alt(c.rstrip("-") for c in raw["month_cues"])
     month_cue_re = re.compile(rf"\b(?:{cue_alt})(?:\s+|-)$", re.I)
     return _Lex(
         raw=raw, months=months, weekdays=weekdays,
         numbers={k.lower(): v for k, v in raw["numbers"].items()},
         units=units, plural=plural, patterns=P, fuzzy_re=fuzzy_re,
-        future_re=re.compile(rf"(?<![\w'])(?:{_alt(raw['future_cues'])})\b", re.I),
-        past_re=re.compile(rf"\b(?:{_alt(raw['past_cues'])})\b", re.I),
+        future_words=frozenset(w.lower() for w in raw["future_cues"]),
+        past_words=frozenset(w.lower() for w in raw["past_cues"]),
+        not_past_words=frozenset(w.lower() for w in raw["not_past_words"]),
+        deadline_words=frozenset(w.lower() for w in raw["deadline_words"]),
         month_cue_re=month_cue_re,
         year_ok_next=frozenset(w.lower() for w in raw["year_ok_next_words"]),
         year_reject_before=tuple(raw["year_reject_before"]),
+        year_ok_prev=frozenset(w.lower() for w in raw["year_ok_previous_words"]),
+        reject_res=tuple(re.compile(r, re.I) for r in raw["not_time"]),
         dur_reject_after_re=re.compile(rf"^\s*(?:{_alt(raw['duration_reject_after'])})\b", re.I),
     )
 
@@ -191,6 +258,8 @@ class _Cand:
     kind: str = "date"       # date | time | clock | duration | ref | set
     prio: int = 5
     parts: list["_Cand"] = field(default_factory=list)
+    yearless: bool = False   # a month-day whose year was inferred (a range may move it a year back)
+    anaphor: tuple | None = None   # (unit, offset, part of day) for "that day", "the next morning" ...
 
     def interval(self) -> DateInterval | None:
         if self.iv is None:
@@ -218,20 +287,45 @@ class _Ctx:
         e = min(cands) if cands else hi
         return s, e
 
-    def future(self, start: int, end: int) -> bool:
-        """Whether the clause around [start, end) speaks of the future (nearest tense cue wins)."""
+    def tense(self, start: int, end: int) -> str | None:
+        """"future", "past" or None for the clause around [start, end): the nearest tense cue wins,
+        looking back first (up to thirteen words, passives skipped), then forward (eight words)."""
         s, e = self.sentence_bounds(start, end)
-        before = self.text[max(s, start - 120):start]
-        last_f = max((m.end() for m in self.lex.future_re.finditer(before)), default=-1)
-        last_p = max((m.end() for m in self.lex.past_re.finditer(before)), default=-1)
-        if last_f >= 0 or last_p >= 0:
-            return last_f > last_p
-        after = self.text[end:min(e, end + 80)]
-        mf = self.lex.future_re.search(after)
-        mp = self.lex.past_re.search(after)
-        if mf and (not mp or mf.start() < mp.start()):
-            return True
-        return False
+        before = _WORD.findall(self.text[max(s, start - 100):start])[-13:]
+        lex = self.lex
+        skip = {"on", "the", "of", "a", "m", "at"}
+        near = [w.lower() for w in before if w.lower() not in skip]
+        if near and near[-1] in lex.deadline_words:
+            return "future"
+        for i in range(len(before) - 1, max(-1, len(before) - 13), -1):
+            w = before[i]
+            prev = before[i - 1].lower() if i > 0 else ""
+            t = self._cue(w)
+            if t == "past" and prev in ("be", "being"):
+                continue   # "must be returned by", "would be held on": passive infinitives
+            if t:
+                return t
+        for w in _WORD.findall(self.text[end:min(e, end + 60)])[:8]:
+            t = self._cue(w)
+            if t:
+                return t
+        return None
+
+    def _cue(self, w: str) -> str | None:
+        w = w.lower()
+        if w in self.lex.future_words:
+            return "future"
+        if w in self.lex.past_words:
+            return "past"
+        if len(w) > 4 and w.endswith("ed") and w not in self.lex.not_past_words:
+            return "past"
+        return None
+
+    def future(self, start: int, end: int) -> bool:
+        return self.tense(start, end) == "future"
+
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 
 
 def _cap(s: str) -> bool:
@@ -294,8 +388,42 @@ def _duration_value(lex: _Lex, n: float | None, unit: str) -> str:
 
 
 # --------------------------------------------------------------------------- resolvers
-def _resolve_md(ctx: _Ctx, month: int, day: int, start: int, end: int) -> _Cand | None:
-    """A month-day without a year: the nearest such date before the anchor (after it in future context)."""
+def _pick(opts: list, anchor, tense: str | None, dist, slack: int = 0, horizon: int | None = None,
+          near_future: int = 0):
+    """Choose among candidate readings of a date without its year.
+
+    After the anchor in future context (``slack`` units before it still count: reports are often
+    dated a day late), before it in past context. Without a cue, the most recent reading, unless a
+    future one lies within ``near_future`` units and is closer. A tense cue is a hint, not a reason to
+    jump a year: it is not followed beyond ``horizon`` units when the closest reading lies within the
+    horizon (future cue) or within ``near_future`` (past cue).
+    """
+    closest = min(opts, key=lambda o: (abs(dist(o)), dist(o) > 0))
+    earlier = [o for o in opts if dist(o) <= 0]
+    latest_past = max(earlier, key=dist) if earlier else closest
+    if tense is None:
+        if dist(closest) > 0 and dist(closest) > near_future:
+            return latest_past
+        return closest
+    pick = None
+    if tense == "future":
+        later = [o for o in opts if dist(o) >= -slack]
+        if later:
+            pick = min(later, key=dist)
+    elif earlier:
+        pick = latest_past
+    if pick is None:
+        return closest
+    if horizon is not None:
+        if tense == "future" and dist(pick) > horizon and abs(dist(closest)) <= horizon:
+            return closest
+        if tense == "past" and dist(pick) < -horizon and 0 < dist(closest) <= near_future:
+            return closest   # "payable Dec. 7" in a late-October report, after a past-tense verb
+    return pick
+
+
+def _resolve_md(ctx: _Ctx, month: int, day: int, start: int, end: int, weekday: int | None = None) -> _Cand | None:
+    """A month-day without a year: the reading that the clause's tense and the anchor make most likely."""
     if not 1 <= day <= 31:
         return None
     if ctx.anchor is None:
@@ -303,15 +431,17 @@ def _resolve_md(ctx: _Ctx, month: int, day: int, start: int, end: int) -> _Cand 
             return None
         return _Cand(start, end, "DATE", f"XXXX-{month:02d}-{day:02d}")
     a = ctx.anchor
-    fut = ctx.future(start, end)
     opts = [d for d in (_safe_date(y, month, day) for y in (a.year - 1, a.year, a.year + 1)) if d]
+    if weekday is not None:
+        same = [d for d in opts if d.isoweekday() == weekday]
+        if same:
+            pick = min(same, key=lambda d: abs((d - a).days))
+            return _Cand(start, end, "DATE", _iso(pick), (pick, pick), "day", "relative")
     if not opts:
         return None
-    if fut:
-        pick = min((d for d in opts if d >= a), default=opts[-1])
-    else:
-        pick = max((d for d in opts if d <= a), default=opts[0])
-    return _Cand(start, end, "DATE", _iso(pick), (pick, pick), "day", "relative")
+    pick = _pick(opts, a, ctx.tense(start, end), lambda d: (d - a).days, slack=7, horizon=183,
+                 near_future=60)
+    return _Cand(start, end, "DATE", _iso(pick), (pick, pick), "day", "relative", yearless=True)
 
 
 def _resolve_month(ctx: _Ctx, month: int, rel: str | None, start: int, end: int) -> _Cand:
@@ -325,10 +455,10 @@ def _resolve_month(ctx: _Ctx, month: int, rel: str | None, start: int, end: int)
         y = a.year if month > a.month else a.year + 1
     elif rel == "this":
         y = a.year
-    elif ctx.future(start, end):
-        y = a.year if month >= a.month else a.year + 1
     else:
-        y = a.year if month <= a.month else a.year - 1
+        dist = lambda yy: (yy - a.year) * 12 + month - a.month  # noqa: E731
+        tense = ctx.tense(start, end)
+        y = _pick([a.year - 1, a.year, a.year + 1], a, tense, dist, horizon=6, near_future=2)
     return _Cand(start, end, "DATE", f"{y}-{month:02d}", _month_iv(y, month), "month", "relative")
 
 
@@ -340,7 +470,7 @@ def _resolve_weekday(ctx: _Ctx, wd: int, rel: str | None, start: int, end: int) 
     rel = (rel or "").lower()
     if rel in ("last", "past", "previous"):
         k = diff if diff < 0 else diff - 7
-    elif rel in ("next", "coming"):
+    elif rel in ("next", "coming", "following"):
         k = diff if diff > 0 else diff + 7
     elif rel == "this" or ctx.future(start, end):
         k = diff if diff >= 0 else diff + 7
@@ -418,12 +548,13 @@ def _h_numeric(ctx, m):
     order = ctx.lex.raw.get("numeric_date_order", "mdy")
     if m["sep"] == ".":
         order = "dmy"   # 05.03.2020 is day-first wherever it is written
-    if a > 12 and b <= 12:
-        order = "dmy"
-    elif b > 12 and a <= 12:
-        order = "mdy"
-    mo, d = (a, b) if order == "mdy" else (b, a)
-    dd = _safe_date(y, mo, d)
+    mdy, dmy = _safe_date(y, a, b), _safe_date(y, b, a)
+    if mdy and dmy and mdy != dmy and ctx.anchor is not None and m["sep"] != ".":
+        # both readings are possible: the one nearest before the anchor (a report cites recent dates)
+        an = ctx.anchor
+        dd = min((mdy, dmy), key=lambda x: (x > an, abs((x - an).days)))
+    else:
+        dd = (mdy if order == "mdy" else dmy) or mdy or dmy
     if dd is None:
         return None
     return _Cand(m.start(), m.end(), "DATE", _iso(dd), (dd, dd))
@@ -472,7 +603,8 @@ def _md_cand(ctx, m, mo, day):
         y = int(mc.value[:4])
         return replace(_date_with_year(ctx, y, mo, day, m.start(), m.end()) or mc, basis="relative") \
             if _safe_date(y, mo, day) else None
-    c = _resolve_md(ctx, mo, day, m.start(), m.end())
+    wd = ctx.lex.weekdays[m["wd"].rstrip(".").lower()] if m["wd"] else None
+    c = _resolve_md(ctx, mo, day, m.start(), m.end(), wd)
     if c is not None:
         c.prio = 2
     return c
@@ -535,7 +667,14 @@ def _list_cand(ctx, m, mo, days_first: bool):
 
 
 def _common_value(values: list[str]) -> str:
+    """The most specific TIMEX3 value that contains all the parts (a month, a year, a decade ...)."""
     first = values[0]
+    years = [v[:4] for v in values]
+    if all(y.isdigit() for y in years) and len(set(years)) > 1:
+        for k in (3, 2):
+            if len({y[:k] for y in years}) == 1:
+                return years[0][:k]
+        return first
     pieces = first.split("-")
     for k in range(len(pieces), 0, -1):
         pre = "-".join(pieces[:k])
@@ -568,6 +707,77 @@ def _h_monyear(ctx, m):
         return None
     y = int(m["year"])
     return _Cand(m.start(), m.end(), "DATE", f"{y}-{mo:02d}", _month_iv(y, mo), "month", "explicit", prio=2)
+
+
+def _h_monrelyear(ctx, m):
+    mo = _month_ok(ctx, m)
+    if mo is None:
+        return None
+    if ctx.anchor is None:
+        return _Cand(m.start(), m.end(), "DATE", f"XXXX-{mo:02d}")
+    y = ctx.anchor.year + {"this": 0, "last": -1, "next": 1}[m["yrel"].lower()]
+    return _Cand(m.start(), m.end(), "DATE", f"{y}-{mo:02d}", _month_iv(y, mo), "month", "relative", prio=2)
+
+
+def _h_fuzzythe(ctx, m):
+    """"the end of the month": the anchor's month, narrowed to its part."""
+    c = _shift(ctx, m["unit"].lower(), 0, m.start(), m.end())
+    part = ctx.lex.raw["fuzzy_modifiers"][m["w"].lower()]
+    if c.iv is not None:
+        c.iv, c.precision = _thirds(c.iv[0], c.iv[1], int(part), c.precision)
+    c.prio = 2
+    return c
+
+
+def _h_anaphor(ctx, m):
+    """"that day", "the next morning": resolved later against the last date mentioned before it."""
+    det = re.sub(r"\s+", " ", m["det"].lower())
+    k = {"that": 0, "that same": 0, "the same": 0, "the next": 1, "the following": 1, "the previous": -1, "the preceding": -1}[det]
+    unit = m["unit"].lower()
+    pod = ctx.lex.raw["parts_of_day"].get(unit)
+    if pod:
+        unit = "day"
+    return _Cand(m.start(), m.end(), "TIME" if pod else "DATE", "", kind="anaphor", prio=4,
+                 anaphor=(unit, k, pod))
+
+
+def _h_daybefore(ctx, m):
+    k = -1 if m["dir"].lower() == "before" else 1
+    return _Cand(m.start(), m.end(), "DATE", "", kind="anaphor", prio=4, anaphor=(m["unit"].lower(), k, None))
+
+
+_COARSER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5}
+
+
+def _resolve_anaphors(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """Give "that day", "the next day" ... the date of the last expression before them (else the anchor)."""
+    out: list[_Cand] = []
+    ref: _Cand | None = None
+    for c in cands:
+        if c.kind != "anaphor":
+            if c.kind in ("date", "time") and c.iv is not None and not c.parts:
+                ref = c
+            out.append(c)
+            continue
+        unit, k, pod = c.anaphor
+        if ref is not None:
+            base, basis = ref.iv[0], ref.basis
+            fine_enough = _COARSER.get(ref.precision, 9) <= _COARSER[unit]
+        elif ctx.anchor is not None:
+            base, basis, fine_enough = ctx.anchor, "relative", True
+        else:
+            base, basis, fine_enough = None, "relative", False
+        if not fine_enough:
+            unknown = {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit]
+            out.append(replace(c, value=unknown + (("T" + pod) if pod else ""), kind="date"))
+            continue
+        shifted = _shift(_Ctx(ctx.text, base, ctx.lex), unit, k, c.start, c.end, basis)
+        if pod:
+            shifted = replace(shifted, type="TIME", value=shifted.value + "T" + pod, kind="time")
+        shifted.prio = c.prio
+        out.append(shifted)
+        ref = shifted
+    return out
 
 
 def _h_month(ctx, m):
@@ -664,15 +874,23 @@ def _h_ago(ctx, m):
         return None
     letter = ctx.lex.units[unit][0]
     if letter in ("S", "M", "H") and ctx.lex.units[unit][1]:
+        if direction in ("earlier", "later"):   # "an hour later": the duration, relative to an event
+            return _Cand(m.start(), m.end("unit"), "DURATION", _duration_value(ctx.lex, n, unit),
+                         kind="duration", prio=2)
         c = _shift(ctx, "day", 0, m.start(), m.end())
         c.prio = 2
         return c
     k = int(round(n)) * sign
+    relative_to_event = direction in ("earlier", "later")
     mapping = {"day": ("day", 1), "night": ("day", 1), "week": ("week", 1), "fortnight": ("week", 2),
                "month": ("month", 1), "year": ("year", 1), "decade": ("year", 10), "century": ("year", 100)}
     u, f = mapping[unit]
     c = _shift(ctx, u, k * f, m.start(), m.end())
     c.prio = 2
+    if relative_to_event:
+        # "two weeks later" counts from an event in the text, not from publication: the value is the
+        # TimeML reading from the anchor, but no interval is claimed
+        c.iv = None
     return c
 
 
@@ -714,6 +932,9 @@ def _year_guard(ctx, m, s: int, e: int) -> bool:
     for w in ctx.lex.year_reject_before:
         if before.endswith(w) and (not w[0].isalpha() or not before[:-len(w)][-1:].isalpha()):
             return False
+    prev = re.search(r"([A-Za-z]+)\W*$", before)
+    if prev and prev.group(1).lower() in ctx.lex.year_ok_prev:
+        return True
     after = ctx.text[e:e + 30]
     nxt = re.match(r"\s*([A-Za-z']+)", after)
     if after[:1] in ("", ".", ",", ";", ":", ")", "]", "'", '"', "!", "?", "\n", "’", "”") or after.startswith("'s"):
@@ -764,7 +985,9 @@ def _h_decade(ctx, m):
 
 def _h_century(ctx, m):
     o = ctx.lex.raw["ordinals"].get(re.sub(r"\s+", " ", m["o"].lower()))
-    if not o or o < 10:
+    if o is None and m["o"][:1].isdigit():
+        o = int(re.match(r"\d+", m["o"]).group(0))
+    if not o or o < 2:
         return None
     c = o - 1
     return _Cand(m.start(), m.end(), "DATE", f"{c:02d}", (date(c * 100, 1, 1), date(c * 100 + 99, 12, 31)),
@@ -777,8 +1000,10 @@ def _quarter(ctx, u: str, n: int, y: int | None, start, end, basis) -> _Cand:
         if ctx.anchor is None:
             return _Cand(start, end, "DATE", f"XXXX-{code}{n}")
         a = ctx.anchor
-        first_month = (n - 1) * (3 if code == "Q" else 6) + 1
-        y = a.year if date(a.year, first_month, 1) <= a else a.year - 1
+        per = 3 if code == "Q" else 6
+        cur = (a.month - 1) // per + 1
+        y = _pick([a.year - 1, a.year, a.year + 1], a, None, lambda yy: (yy - a.year) * (12 // per) + n - cur,
+                  near_future=1)
     span = 3 if code == "Q" else 6
     m1 = (n - 1) * span + 1
     lo = date(y, m1, 1)
@@ -788,6 +1013,8 @@ def _quarter(ctx, u: str, n: int, y: int | None, start, end, basis) -> _Cand:
 
 
 def _h_quarter(ctx, m):
+    if m["pre"] and m["pre"].lower() == "the" and "-" in m.group(0) and not m["year"] and not m["yrel"]:
+        return None   # "the third-quarter results": the adjective is tagged without its article (below)
     u = m["u"].lower()
     o = m["o"].lower()
     n = {"final": 4 if u == "quarter" else 2, "last": 4 if u == "quarter" else 2}.get(o) or \
@@ -806,6 +1033,14 @@ def _h_quarter(ctx, m):
     if o == "last" and not pre and not m["year"]:
         return None
     return _quarter(ctx, u, n, y, m.start(), m.end(), basis)
+
+
+def _h_quarteradj(ctx, m):
+    u = m["u"].lower()
+    n = ctx.lex.raw["ordinals"].get(m["o"].lower())
+    if not n or (u == "half" and n > 2):
+        return None
+    return _quarter(ctx, u, n, None, m.start(), m.end(), "relative")
 
 
 def _h_qcode(ctx, m):
@@ -857,6 +1092,9 @@ def _clock(ctx, m, h: int, mi: int) -> _Cand | None:
     if h > 24 or mi > 59:
         return None
     hm = f"T{h:02d}:{mi:02d}"
+    tz = (m.groupdict().get("tz") or "").upper()
+    if tz in ("UTC", "GMT", "Z"):
+        hm += "Z"   # ISO 8601 mark for universal time
     if ctx.anchor is None:
         return _Cand(m.start(), m.end(), "TIME", "XXXX-XX-XX" + hm, kind="clock", prio=3)
     a = ctx.anchor
@@ -880,6 +1118,10 @@ def _h_clock24(ctx, m):
     before = ctx.text[max(0, m.start() - 10):m.start()]
     if not m["tz"] and not re.search(r"\b(?:at|by|around|until|till|before|after|from|since|about)\s+$", before, re.I):
         return None   # "2:30" alone may be a score or a ratio
+    return _clock(ctx, m, int(m["h"]), int(m["m"]))
+
+
+def _h_clockdot(ctx, m):
     return _clock(ctx, m, int(m["h"]), int(m["m"]))
 
 
@@ -916,8 +1158,7 @@ def _h_every(ctx, m):
     if u in lex.months and _cap(m["u"]):
         return _Cand(m.start(), m.end(), "SET", f"XXXX-{lex.months[u]:02d}", kind="set", prio=3)
     if u in lex.raw["parts_of_day"]:
-        return _Cand(m.start(), m.end(), "SET", f"TXX{'' if False else ''}{lex.raw['parts_of_day'][u]}"
-                     .replace("TXX", "T"), kind="set", prio=3)
+        return _Cand(m.start(), m.end(), "SET", "T" + lex.raw["parts_of_day"][u], kind="set", prio=3)
     unit = _unit_of(lex, u)
     if unit not in lex.units:
         return None
@@ -940,6 +1181,30 @@ def _h_holiday(ctx, m):
     if c is not None:
         c.prio = 4
     return c
+
+
+def _nth_weekday(y: int, month: int, wd: int, n: int) -> date:
+    if n > 0:
+        d = date(y, month, 1)
+        d += timedelta(days=(wd - d.isoweekday()) % 7)
+        return d + timedelta(weeks=n - 1)
+    d = _month_iv(y, month)[1]
+    return d - timedelta(days=(d.isoweekday() - wd) % 7)
+
+
+def _h_nthholiday(ctx, m):
+    if not _cap(m["w"]):
+        return None
+    mo, wd, n = ctx.lex.raw["holidays_nth_weekday"][re.sub(r"\s+", " ", m["w"].lower())]
+    if ctx.anchor is None:
+        return _Cand(m.start(), m.end(), "DATE", f"XXXX-{mo:02d}-XX")
+    a = ctx.anchor
+    opts = [_nth_weekday(y, mo, wd, n) for y in (a.year - 1, a.year, a.year + 1)]
+    before = ctx.text[max(0, m.start() - 6):m.start()].lower()
+    tense = "past" if before.endswith("last ") else "future" if before.endswith("next ") else ctx.tense(m.start(), m.end())
+    d = _pick(opts, a, tense, lambda x: (x - a).days)
+    s = m.start() - 5 if before.endswith(("last ", "next ")) else m.start()
+    return _Cand(s, m.end(), "DATE", _iso(d), (d, d), "day", "relative", prio=4)
 
 
 _HANDLERS: dict[str, Callable] = {name[3:]: fn for name, fn in globals().items() if name.startswith("_h_")}
@@ -980,6 +1245,8 @@ def _apply_fuzzy(ctx: _Ctx, c: _Cand) -> _Cand:
         return c
     word = (m["w"] or m["a"] or m["m"]).lower()
     part = ctx.lex.raw["fuzzy_modifiers"].get(word)
+    if word in ("earlier", "later") and c.iv is not None and c.precision in ("day", "week", "month", "year"):
+        return replace(c, start=c.start - (len(before) - m.start()))   # "earlier Sunday": same day
     if part is None:
         return c
     new = replace(c, start=c.start - (len(before) - m.start()))
@@ -1001,7 +1268,7 @@ def _join_clock(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
         if c.kind == "clock":
             day = None
             if nxt is not None and nxt.kind == "date" and nxt.iv and nxt.iv[0] == nxt.iv[1] \
-                    and re.fullmatch(r"\s*,?\s*", ctx.text[c.end:nxt.start]):
+                    and re.fullmatch(r"[ \t]+", ctx.text[c.end:nxt.start]):
                 day, merged = nxt, True
             else:
                 merged = False
@@ -1025,27 +1292,70 @@ def _join_clock(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
 
 
 _RANGE_BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.I)
-_RANGE_MID = re.compile(r"^\s*(?:and|to|until|till|through|-|–)\s*$", re.I)
+_RANGE_MID = re.compile(r"^\s*(?:to|until|till|through|-|–)\s*$", re.I)
+_RANGE_AND = re.compile(r"^\s*and\s*$", re.I)
 _SINCE = re.compile(r"\b(?:since|from|starting|beginning)\s+$", re.I)
 _UNTIL = re.compile(r"\b(?:until|till|through|up\s+to|by)\s+$", re.I)
+
+
+def _year_back(c: _Cand) -> _Cand | None:
+    """The same year-less day one year earlier (for the first end of a range)."""
+    if not c.yearless or c.parts:
+        return None
+    d = _safe_date(int(c.value[:4]) - 1, int(c.value[5:7]), int(c.value[8:10]))
+    return None if d is None else replace(c, value=_iso(d), iv=(d, d))
+
+
+def _range_pairs(ctx: _Ctx, cands: list[_Cand]) -> list[tuple[int, int]]:
+    """Index pairs (i, i+1) of candidates that form a range: "A to B", "between A and B", "from A to B"."""
+    pairs = []
+    for i in range(len(cands) - 1):
+        c, nxt = cands[i], cands[i + 1]
+        if c.kind != "date" or nxt.kind != "date" or not c.iv or not nxt.iv:
+            continue
+        mid = ctx.text[c.end:nxt.start]
+        pre = _RANGE_BETWEEN.search(ctx.text[max(0, c.start - 10):c.start])
+        if not pre and (c.precision != nxt.precision or ctx.text[nxt.end:nxt.end + 2] in ("'s", "’s")):
+            continue   # "revised Friday to December's figures" is no range
+        if _RANGE_MID.match(mid) or (_RANGE_AND.match(mid) and pre and pre.group(0).lower().startswith("between")):
+            pairs.append((i, i + 1))
+    return pairs
+
+
+def _link_ranges(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """A range runs forward: "from 5 March to 18 August" read in September is March to August."""
+    cands = list(cands)
+    for i, j in _range_pairs(ctx, cands):
+        c, nxt = cands[i], cands[j]
+        if c.iv[0] > nxt.iv[1]:
+            back = _year_back(c)
+            if back is not None and back.iv[0] <= nxt.iv[1]:
+                cands[i] = back
+    return cands
 
 
 def _merge_ranges(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
     """Ranges ("between A and B", "from A to B", "since A", "until A") become one covering expression."""
     out: list[_Cand] = []
+    pairs = dict(_range_pairs(ctx, cands))
     i = 0
     while i < len(cands):
         c = cands[i]
         nxt = cands[i + 1] if i + 1 < len(cands) else None
-        if c.kind == "date" and c.iv and nxt is not None and nxt.kind == "date" and nxt.iv \
-                and _RANGE_MID.match(ctx.text[c.end:nxt.start]) and nxt.iv[1] >= c.iv[0]:
-            pre = _RANGE_BETWEEN.search(ctx.text[max(0, c.start - 10):c.start])
-            s = c.start - (len(ctx.text[max(0, c.start - 10):c.start]) - pre.start()) if pre else c.start
+        if i in pairs and nxt.iv[1] >= c.iv[0]:
+            win = ctx.text[max(0, c.start - 10):c.start]
+            pre = _RANGE_BETWEEN.search(win)
+            s = c.start - (len(win) - pre.start()) if pre else c.start
             cov = _cover(s, nxt.end, (c.parts or [c]) + (nxt.parts or [nxt]))
             cov.iv = (c.iv[0], nxt.iv[1])
             out.append(cov)
             i += 2
             continue
+        if c.parts and len(c.parts) > 1:
+            win = ctx.text[max(0, c.start - 10):c.start]
+            pre = _RANGE_BETWEEN.search(win)
+            if pre:
+                c = replace(c, start=c.start - (len(win) - pre.start()))
         if c.kind == "date" and c.iv and ctx.anchor is not None and not c.parts:
             win = ctx.text[max(0, c.start - 12):c.start]
             ms, mu = _SINCE.search(win), _UNTIL.search(win)
@@ -1068,6 +1378,17 @@ def _merge_ranges(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+def _rejected(ctx: _Ctx, c: _Cand) -> bool:
+    """Whether a listed non-time pattern ("the daily Granma", "high noon") covers the candidate."""
+    t = ctx.text
+    if "\n" in t[c.start:c.end]:
+        return True   # an expression never runs over a line break (headline, dateline, body)
+    if not ctx.lex.reject_res:
+        return False
+    probe = t[max(0, c.start - 25):c.start] + "[[" + t[c.start:c.end] + "]]" + t[c.end:c.end + 25]
+    return any(r.search(probe) for r in ctx.lex.reject_res)
+
+
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Leftmost-longest selection of non-overlapping candidates (priority breaks ties)."""
     cands.sort(key=lambda c: (-(c.end - c.start), c.prio, c.start))
@@ -1080,6 +1401,34 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
         occupied.append((c.start, c.end))
     taken.sort(key=lambda c: c.start)
     return taken
+
+
+_BACK, _FWD = 90, 60
+
+
+_TOKEN = re.compile(r"[A-Za-z]+")
+
+
+def _windows(trigger, text: str, toks: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Merged text windows around the hits of a trigger (a set of lower-case words or a regex)."""
+    if isinstance(trigger, frozenset):
+        spans = sorted(sp for w in trigger & toks.keys() for sp in toks[w])
+    else:
+        spans = [h.span() for h in trigger.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        lo, hi = max(0, s - _BACK), min(len(text), e + _FWD)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _windowed(rx: re.Pattern, text: str, windows: list[tuple[int, int]]):
+    """Matches of ``rx`` inside the windows (a match may not start before its window)."""
+    for lo, hi in windows:
+        yield from rx.finditer(text, lo, hi)
 
 
 def _parse_anchor(anchor: str | None) -> date | None:
@@ -1105,16 +1454,28 @@ def tag(text: str, anchor: str | None, split_ranges: bool = False) -> list[Timex
     lex = _lexicon()
     ctx = _Ctx(text, a, lex)
     cands: list[_Cand] = []
-    for name, rx, handler, _prio in lex.patterns:
+    hits: dict = {}
+    toks: dict[str, list[tuple[int, int]]] = {}
+    for m in _TOKEN.finditer(text):
+        toks.setdefault(m.group(0).lower(), []).append(m.span())
+    for name, rx, handler, _prio, trigger in lex.patterns:
         fn = _HANDLERS[handler]
-        for m in rx.finditer(text):
+        if trigger is None:
+            matches = rx.finditer(text)
+        else:
+            if trigger not in hits:
+                hits[trigger] = _windows(trigger, text, toks)
+            matches = _windowed(rx, text, hits[trigger])
+        for m in matches:
             c = fn(ctx, m)
-            if c is not None and c.end > c.start:
+            if c is not None and c.end > c.start and not _rejected(ctx, c):
                 cands.append(c)
     chosen = _select(cands)
     chosen = [_apply_fuzzy(ctx, c) for c in chosen]
     chosen = _select(chosen)
+    chosen = _resolve_anaphors(ctx, chosen)
     chosen = _join_clock(ctx, chosen)
+    chosen = _link_ranges(ctx, chosen)
     if not split_ranges:
         chosen = _merge_ranges(ctx, chosen)
     out: list[Timex] = []

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import shapely
 import yaml
 from pyproj import Transformer
 from shapely import ops
@@ -38,10 +39,10 @@ class LocalProjection:
         return _transformer(self.lat0, self.lon0, False)
 
     def to_m(self, geom: BaseGeometry) -> BaseGeometry:
-        return ops.transform(self._fwd.transform, geom)
+        return shapely.transform(geom, self._fwd.transform, interleaved=False)
 
     def to_wgs(self, geom: BaseGeometry) -> BaseGeometry:
-        return ops.transform(self._inv.transform, geom)
+        return shapely.transform(geom, self._inv.transform, interleaved=False)
 
     def point(self, lat: float, lon: float) -> Point:
         x, y = self._fwd.transform(lon, lat)
@@ -63,7 +64,9 @@ def _transformer(lat0: float, lon0: float, forward: bool) -> Transformer:
 def uncertainty_table(path: Path = DATA / "uncertainty.yaml") -> dict[str, float]:
     """Radius in km that a place of each precision may be off by (data, with its reasoning)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {k: float(v) for k, v in data["radius_km"].items()}
+    table = {k: float(v) for k, v in data["radius_km"].items()}
+    table["route_halfwidth"] = float(data.get("route_halfwidth_km", table.get("point", 0.5)))
+    return table
 
 
 def geojson_to_shape(geometry: dict) -> BaseGeometry:
@@ -119,18 +122,18 @@ class Containment:
     detail: str            # human-readable reason
 
 
-def classify(region: BaseGeometry, zone: BaseGeometry, what: str) -> Containment:
+def classify(region: BaseGeometry, zone: BaseGeometry, what: str, zone_name: str) -> Containment:
     """inside when (all but a sliver of) the region is in the zone, outside when none is, else possible."""
     if region.is_empty or zone.is_empty:
         return Containment("outside", f"{what}: empty geometry")
     if region.geom_type == "Point":
         if zone.covers(region):
-            return Containment("inside", f"{what} lies inside")
-        return Containment("outside", f"{what} lies {region.distance(zone) / 1000:.1f} km outside")
-    inter = region.intersection(zone).area
-    share = inter / region.area if region.area else 0.0
+            return Containment("inside", f"{what} lies inside {zone_name}")
+        return Containment("outside", f"{what} lies {region.distance(zone) / 1000:.1f} km outside {zone_name}")
+    share = region.intersection(zone).area / region.area if region.area else 0.0
     if share >= 1 - SLIVER:
-        return Containment("inside", f"{what} lies inside")
+        return Containment("inside", f"{what} lies inside {zone_name}")
     if share <= SLIVER:
-        return Containment("outside", f"{what} lies outside ({region.distance(zone) / 1000:.1f} km away)")
-    return Containment("possible", f"{what} is only {share:.0%} inside, too imprecise to decide")
+        return Containment("outside", f"{what} lies outside {zone_name} "
+                                      f"({region.distance(zone) / 1000:.1f} km away)")
+    return Containment("possible", f"{what} is only {share:.0%} inside {zone_name}, too imprecise to decide")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 SPEECH_LEMMAS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim", "insist",
                            "confirm", "write", "note", "stress", "quote"})
+# a trigger takes the status of the clause it is the complement of, not of a clause it is the subject of
+# ("the ceasefire does not resolve the conflict" does not deny the ceasefire)
 _COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "attr",
-                              "nsubj", "nsubjpass", "oprd", "csubj", "conj"})
+                              "nsubjpass", "oprd", "conj"})
 
 
 def _own_cue(tok, trig, speech_above: bool) -> str | None:
@@ -19,10 +21,12 @@ def _own_cue(tok, trig, speech_above: bool) -> str | None:
         if child.dep_ == "neg" or (child.dep_ == "det" and low == "no"):
             return "denied"
         if child.dep_ in ("aux", "auxpass"):
+            if low in trig.deontic_aux:
+                return "hypothetical:must"
             if low in trig.planned_aux:
                 return "planned"
             if low == "would" or low == "'d":
-                return "planned" if speech_above else "hypothetical"
+                return "planned:would" if speech_above else "hypothetical"
             if low in trig.hypothetical_aux:
                 return "hypothetical"
         if child.dep_ == "mark" and low in trig.conditional_marks:
@@ -35,6 +39,11 @@ def _speech_above(tok) -> bool:
 
 
 def status_of(trigger, trig, max_levels: int = 4) -> str:
+    """The status of the event whose trigger token is ``trigger``: reported|planned|hypothetical|denied."""
+    return status_cue(trigger, trig, max_levels)[0]
+
+
+def status_cue(trigger, trig, max_levels: int = 4) -> tuple[str, str | None]:
     """The status of the event whose trigger token is ``trigger`` (a spaCy Token).
 
     Climbs from the trigger through its governing clauses; a cue on a nearer clause wins. Speech verbs
@@ -46,32 +55,33 @@ def status_of(trigger, trig, max_levels: int = 4) -> str:
     while tok is not None and levels <= max_levels:
         cue = _own_cue(tok, trig, speech)
         if cue:
-            return cue
+            status, _, word = cue.partition(":")
+            return status, word or None
         lemma = tok.lemma_.lower()
-        if tok is not trigger:
+        if tok.i != trigger.i:
             if lemma in trig.denied:
-                return "denied"
+                return "denied", None
             if lemma in trig.hypothetical:
-                return "hypothetical"
+                return "hypothetical", None
             if lemma in trig.planned:
-                return "planned"
+                return "planned", None
             if lemma == "be" and any(c.dep_ == "xcomp" for c in tok.children) and prev_dep == "xcomp":
-                return "planned"                       # "is to meet"
+                return "planned", None                       # "is to meet"
             if lemma in SPEECH_LEMMAS:
-                return "reported"
+                return "reported", None
         else:
             # adjectival cues on a noun trigger ("a possible ceasefire", "the planned talks")
             for child in tok.children:
                 if child.dep_ in ("amod", "compound"):
                     cl = child.lower_
                     if cl in trig.hypothetical:
-                        return "hypothetical"
+                        return "hypothetical", None
                     if cl in trig.planned:
-                        return "planned"
-        if tok.dep_ not in _COMPLEMENT_DEPS or tok.head is tok:
+                        return "planned", None
+        if tok.dep_ not in _COMPLEMENT_DEPS or tok.head.i == tok.i:
             break
         prev_dep = tok.dep_
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):
             levels += 1
-    return "reported"
+    return "reported", None

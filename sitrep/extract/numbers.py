@@ -52,7 +52,7 @@ _VAGUE = (r"(?:(?:tens|hundreds)\s+of\s+(?:thousands|millions)|dozens|scores|hun
 _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _PATTERN = re.compile(
     rf"(?<![\w$£€.,-])(?P<qual>(?:{_QUAL})\s+)?(?P<num>{_VAGUE}|{_NUMBER})(?![\w%-]|\.\d|,\d)"
-    rf"(?P<rest>(?:\s+of)?(?:\s+[\w'’-]+){{0,3}})",
+    rf"(?=(?P<rest>(?:\s+of)?(?:\s+[\w'’-]+){{0,3}}))",
     re.IGNORECASE)
 _MONTHS = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
 _FUNCTION = {"in", "on", "at", "of", "and", "or", "to", "for", "by", "with", "from", "the", "a", "an", "who",
@@ -156,15 +156,19 @@ def _make(qual: str | None, num: str) -> Count | None:
 
 def _noun(rest: str) -> str | None:
     """The counted noun among the next few words ("dozens of pro-Assad forces" -> "forces")."""
-    words = [w.strip("'’") for w in rest.split()]
+    words = [w.strip("'’.,;:!?\"()") for w in rest.split()]
     if words and words[0].lower() == "of":
         words = words[1:]
     nouns = count_nouns()
     for w in words[:3]:
         if w.lower() in nouns:
             return w.lower()
-    if words and words[0].isalpha() and words[0].islower() and words[0] not in _FUNCTION:
-        return words[0].lower()
+    for w in words[:3]:       # skip modifiers such as "pro-government", "Syrian"
+        if "-" in w or (w[:1].isupper() and w[1:].islower()):
+            continue
+        if w.isalpha() and w.islower() and w not in _FUNCTION:
+            return w.lower()
+        break
     return None
 
 

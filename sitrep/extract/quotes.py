@@ -36,6 +36,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
 PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "him", "her", "them"}
 PERSONAL = {"he", "she", "him", "her"}
+OBJECT_PREPS = {"as", "for", "against", "about", "of", "with", "to", "over"}
+PREP_CUES = {"for", "on", "about", "with", "against", "of"}
 _EDGE_PUNCT = " \t\n,;:—–-"
 
 
@@ -45,6 +47,7 @@ class CueLexicon:
     forms: dict[str, str]                       # word form -> kind
     phrases: dict[str, str]                     # multi-word prepositional cue -> kind
     extensions: tuple[str, ...]
+    org_nouns: frozenset[str] = frozenset()
     data_dir: Path = DATA_DIR / "quotes"
 
 
@@ -66,7 +69,8 @@ def load_cues(data_dir: Path = DATA_DIR / "quotes") -> CueLexicon:
     for p in hand.get("phrases", {}):
         forms.pop(p.split()[0], None)           # "according" is only a cue as part of its phrase
     return CueLexicon(forms=forms, phrases={k.lower(): v for k, v in (hand.get("phrases") or {}).items()},
-                      extensions=tuple(e.lower() for e in hand.get("cue_extensions", [])))
+                      extensions=tuple(e.lower() for e in hand.get("cue_extensions", [])),
+                      org_nouns=frozenset(w.lower() for w in hand.get("organisation_nouns", [])))
 
 
 # --------------------------------------------------------------------------- quote marks
@@ -187,7 +191,7 @@ def _subject(tok):
             objs = [g for g in agents[0].children if g.dep_ == "pobj"]
             if objs:
                 return objs[0]
-        if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head is not tok:
+        if tok.dep_ in {"conj", "advcl", "xcomp"} and tok.head.i != tok.i:
             tok = tok.head
             continue
         if tok.dep_ == "relcl":
@@ -197,24 +201,36 @@ def _subject(tok):
 
 
 def _np_span(head, text: str, full: bool = True) -> tuple[int, int]:
-    """A noun phrase from its head: the whole subtree (PolNeAR's source keeps appositives), or just the
-    core name (compounds, titles, determiners) for the speaker's text."""
-    if full:
-        toks = list(head.subtree)
-    else:
-        toks = [head] + [t for t in head.subtree
-                         if t.i < head.i and t.dep_ in {"compound", "amod", "det", "poss", "nmod", "case"}
-                         and all(a.i <= head.i for a in [t])]
-        # keep it contiguous
-        lo = min(t.i for t in toks)
-        toks = [t for t in head.doc[lo:head.i + 1]]
+    """A noun phrase from its head: the whole subtree (PolNeAR's source keeps appositives), or the core
+    name for the speaker's text (cut before an appositive, relative clause or comma)."""
+    toks = sorted(head.subtree, key=lambda t: t.i)
+    if not full:
+        core = []
+        for t in toks:
+            if t.i > head.i and (t.text in {",", "(", "—", "–"} or t.dep_ in {"appos", "relcl", "acl"}):
+                break
+            core.append(t)
+        toks = core or [head]
     s, e = _span_chars(toks)
-    return _trim(text, s, e, " ,;:\n")
+    if not full:                                   # the name without stray quote marks
+        return _trim(text, s, e, " ,;:\n“”\"«»")
+    s, e = _trim(text, s, e, " ,;:\n“”\"«»")
+    if "," in text[s:e] and text[e:e + 1] == ",":    # "X, a former chairman, said": PolNeAR keeps the comma
+        e += 1
+    return s, e
 
 
 def _is_named(head) -> bool:
-    return any(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}
-               for t in head.subtree)
+    """A speaker with a name of its own ("Erdogan", "the Syrian Observatory"), not a description."""
+    def proper(t) -> bool:
+        return t.pos_ == "PROPN" and t.text[:1].isupper()
+    return proper(head) or head.ent_type_ in {"PERSON", "ORG"} or any(
+        c.dep_ == "compound" and proper(c) for c in head.children)
+
+
+def _is_person(head) -> bool:
+    return head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.ent_type_ not in {"ORG", "GPE", "NORP",
+                                                                                          "FAC", "LOC"})
 
 
 # --------------------------------------------------------------------------- main
@@ -232,9 +248,9 @@ def _cue_tokens(nlp_doc, lex: CueLexicon, text: str) -> list[Cue]:
     cues = []
     for tok in nlp_doc:
         low = tok.lower_
-        if low in lex.forms and tok.pos_ in {"VERB", "AUX"} and tok.dep_ not in {"amod", "compound"}:
+        if tok.dep_ not in {"amod", "compound"} and low in lex.forms and tok.pos_ in {"VERB", "AUX"}:
             s, e = _cue_span(tok, lex, text)
-            cues.append(Cue(tok, s, e, lex.forms[low]))
+            cues.append(Cue(tok, s, e, lex.forms.get(low, "speech")))
             continue
         for phrase, kind in lex.phrases.items():
             words = phrase.split()
@@ -272,19 +288,37 @@ def _phrase_content(cue: Cue, text: str, src_span: tuple[int, int] | None) -> tu
     return (s, e) if e - s > 3 else None
 
 
-def _clause_content(tok, text: str) -> tuple[int, int] | None:
+def _clause_content(tok, text: str, nominal: bool = False) -> tuple[int, int] | None:
+    """The reported clause of a cue verb: its clausal complement, or (``nominal``) its object."""
     comps = [c for c in tok.children if c.dep_ in {"ccomp", "parataxis"}]
-    if not comps and tok.dep_ in {"ccomp", "parataxis"} is False:
-        pass
     if not comps:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if not comps and nominal:
+        # "criticized the plan", "announced his candidacy": PolNeAR counts the object as the content
+        objs = [c for c in tok.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}]
+        if objs:
+            # "described the protests as peaceful", "criticized the media for ...": the object with the
+            # complement prepositions that follow it
+            toks = list(objs[0].subtree)
+            for c in tok.rights:
+                if c.i > objs[0].i and c.dep_ in {"prep", "oprd"} and c.lower_ in OBJECT_PREPS and \
+                        c.i == max(t.i for t in toks) + 1:
+                    toks.extend(c.subtree)
+            s, e = _trim(text, *_span_chars(toks))
+            return (s, e) if e > s else None
+    if not comps and nominal:
+        # "called for a ceasefire", "agreed with the plan": the preposition's object (the cue takes the
+        # preposition, see _prep_cue)
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.i == tok.i + 1 and c.lower_ in PREP_CUES]
+        if preps:
+            comps = [g for g in preps[0].children if g.dep_ in {"pobj", "pcomp"}]
     if not comps:
         # "the deal is dead, he said": spaCy often makes the reported clause the root and the cue a
         # ccomp/parataxis of it
         if tok.dep_ in {"ccomp", "parataxis"} and tok.head.i < tok.i:
             head = tok.head
             toks = [t for t in head.subtree if t.i < tok.i and not any(
-                a is tok for a in t.ancestors) and t is not tok]
+                a.i == tok.i for a in t.ancestors) and t.i != tok.i]
             left = [t for t in toks if t.i < min(x.i for x in tok.subtree)]
             if left:
                 s, e = _span_chars(left)
@@ -295,14 +329,48 @@ def _clause_content(tok, text: str) -> tuple[int, int] | None:
     return (s, e) if e > s else None
 
 
-def extract_quotes(ann: Annotation, kb=None) -> list[Quote]:
-    """Every attribution in one document, in text order."""
+def _preceding_clause(cue: Cue, text: str) -> tuple[int, int] | None:
+    """'CLAUSE, he said.' / 'CLAUSE, said the company's chief.': the sentence up to the comma before the
+    cue (or before its subject), when the cue ends the sentence."""
+    sent = cue.token.sent
+    head = _subject(cue.token)
+    left = cue.start
+    if head is not None and head.i < cue.token.i:
+        left = min(t.idx for t in head.subtree)
+    before = text[sent.start_char:left].rstrip()
+    if not before.endswith(","):
+        return None
+    tail = text[cue.end:sent.end_char]
+    if re.search(r"\b(that|whether|if)\b", tail[:20]):
+        return None
+    s, e = _trim(text, sent.start_char, sent.start_char + len(before))
+    return (s, e) if len(re.findall(r"\w+", text[s:e])) >= 3 else None
+
+
+def _close_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A reported clause that ends inside a quotation keeps its closing punctuation and mark, as PolNeAR
+    marks it ('she would “support the nominee,”')."""
+    s, e = span
+    inner = text[s:e]
+    opens = len(re.findall(r"[“«]", inner)) + inner.count('"') % 2 + inner.count("''") % 2
+    closes = len(re.findall(r"[”»]", inner))
+    if opens > closes:
+        m = re.match(r"[,.!?]?(”|\"|''|»)", text[e:e + 4])
+        if m:
+            e += m.end()
+    return s, e
+
+
+def extract_quotes(ann: Annotation, kb=None, nominal: bool = False) -> list[Quote]:
+    """Every attribution in one document, in text order. ``nominal`` also takes a cue verb's noun object
+    as its content ("criticized the plan"), as PolNeAR annotates; off for reports, where such
+    "quotes" say nothing."""
     text = ann.doc.text
     nlp_doc = ann.nlp_doc
     if nlp_doc is None or not text:
         return []
     lex = load_cues()
-    found = _find(nlp_doc, text, lex)
+    found = _find(nlp_doc, text, lex, nominal)
     return _to_records(found, ann, text)
 
 
@@ -316,7 +384,7 @@ def _tok_at(nlp_doc, char: int):
     return nlp_doc[-1] if len(nlp_doc) else None
 
 
-def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
+def _find(nlp_doc, text: str, lex: CueLexicon, nominal: bool = False) -> list[_Found]:
     quoted = find_quoted(text)
     direct = [q for q in quoted if q.words(text) >= MIN_DIRECT_WORDS or
               re.search(r"[.!?,]\s*$", text[q.start:q.end])]
@@ -347,6 +415,7 @@ def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
                                                     before.rfind("”"), before.rfind('"') - 1, -1) + 1
                 cands = [c for c in verb_cues.values() if lo <= c.start < q.open_at and
                          not inside_quote(c.start)]
+                cands = [c for c in cands if _subject(c.token) is not None] or cands
                 if cands:
                     cue = max(cands, key=lambda c: c.start)
         if cue is None:
@@ -357,6 +426,17 @@ def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
                 lo = max(prev.rfind("\n"), prev.rfind(". ")) + 1
                 cands = [c for c in verb_cues.values() if lo <= c.start < len(prev) and
                          not inside_quote(c.start)]
+                if cands:
+                    cue = max(cands, key=lambda c: c.start)
+        if cue is None:
+            # the speaker in the sentence before, with no content of its own: 'X told AFP on Monday. “...”'
+            prev_text = text[max(0, q.open_at - 250):q.open_at]
+            m = re.search(r"([^.!?\n“”\"]{3,}[.!?])\s*$", prev_text)
+            if m:
+                lo = q.open_at - len(prev_text) + m.start(1)
+                cands = [c for c in verb_cues.values() if lo <= c.start < q.open_at and c.token.i not in used
+                         and not inside_quote(c.start) and _subject(c.token) is not None
+                         and _clause_content(c.token, text) is None]
                 if cands:
                     cue = max(cands, key=lambda c: c.start)
         if cue is None:
@@ -400,9 +480,13 @@ def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
         if c.token.i in used or inside_quote(c.start):
             continue
         if c.token.pos_ in {"VERB", "AUX"}:
-            content = _clause_content(c.token, text)
+            content = _clause_content(c.token, text, nominal) or _preceding_clause(c, text)
             if content is None:
                 continue
+            nxt = c.token.doc[c.token.i + 1] if c.token.i + 1 < len(c.token.doc) else None
+            if nominal and nxt is not None and nxt.lower_ in PREP_CUES and nxt.dep_ == "prep" and \
+                    content[0] > nxt.idx and c.end <= nxt.idx:
+                c = Cue(c.token, c.start, nxt.idx + len(nxt.text), c.kind)
             head = _subject(c.token)
             if head is None:
                 continue
@@ -417,12 +501,60 @@ def _find(nlp_doc, text: str, lex: CueLexicon) -> list[_Found]:
             content = _phrase_content(c, text, src)
             if content is None:
                 continue
+        content = _close_marks(text, content)
+        whole = next((q for q in quoted if q.start <= content[0] + 1 and content[1] - 1 <= q.end and
+                      q.start >= content[0] - 1), None)
+        if whole is not None and whole.words(text) >= MIN_DIRECT_WORDS:
+            used.add(c.token.i)                        # the reported clause is the whole quote
+            found.append(_Found("direct", c, src, head, (whole.start, whole.end), whole))
+            continue
         kind = "mixed" if any(content[0] <= q.open_at and q.close_at <= content[1] + 1 for q in quoted) \
             else "indirect"
         used.add(c.token.i)
         found.append(_Found(kind, c, src, head, content))
+    found.extend(_colon_lines(nlp_doc, text, found))
+    if nominal:
+        found = _univocal(found)
     found.sort(key=lambda f: f.content[0])
     return found
+
+
+_COLON_LINE = re.compile(r"^(?P<src>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<content>\S[^\n]*)$", re.M)
+
+
+def _colon_lines(nlp_doc, text: str, found: list[_Found]) -> list[_Found]:
+    """Headline style 'Name: what they said' (a line opening with a name and a colon)."""
+    out = []
+    taken = [(f.content[0], f.content[1]) for f in found]
+    for m in _COLON_LINE.finditer(text):
+        s, e = m.span("src")
+        span = nlp_doc.char_span(s, e, alignment_mode="expand")
+        if span is None or not all(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG"} for t in span):
+            continue
+        cs, ce = _trim(text, *m.span("content"))
+        if any(a < ce and cs < b for a, b in taken) or ce - cs < 10:
+            continue
+        colon = Cue(span[-1], e, e + 1, "speech")
+        if text[cs] in "“\"" and text[ce - 1] in "”\"" and ce - cs > 2:
+            out.append(_Found("direct", colon, (s, e), span.root, (cs + 1, ce - 1)))
+        else:
+            out.append(_Found("indirect", colon, (s, e), span.root, (cs, ce)))
+    return out
+
+
+def _univocal(found: list[_Found]) -> list[_Found]:
+    """PolNeAR's convention: a token belongs to at most one attribution, so an attribution whose cue lies
+    inside another's content (a nested "he thinks" inside a reported clause) is not annotated."""
+    keep = []
+    for f in found:
+        if f.cue is None:
+            keep.append(f)
+            continue
+        inner = any(g is not f and g.content[0] <= f.cue.start < g.content[1] and
+                    (g.content[1] - g.content[0]) > (f.content[1] - f.content[0]) for g in found)
+        if not inner:
+            keep.append(f)
+    return keep
 
 
 def _speaker_text(head, text: str) -> tuple[str, int, int]:
@@ -433,8 +565,9 @@ def _speaker_text(head, text: str) -> tuple[str, int, int]:
 def _to_records(found: list[_Found], ann: Annotation, text: str) -> list[Quote]:
     out: list[Quote] = []
     doc_id = ann.doc.id
-    named: list[tuple[int, Actor]] = []        # (position, speaker) of named speakers so far
+    named: list[tuple[int, Actor, bool]] = []  # (position, speaker, is a person) of named speakers so far
     persons = [e for e in ann.entities if e.label in {"PERSON", "ACTOR"}]
+    org_nouns = load_cues().org_nouns
     for n, f in enumerate(found):
         surface = text[f.source[0]:f.source[1]] if f.source else None
         speaker = Actor(name=None, text=surface or "")
@@ -443,10 +576,12 @@ def _to_records(found: list[_Found], ann: Annotation, text: str) -> list[Quote]:
             stext, s, e = _speaker_text(head, text)
             speaker = Actor(name=None, text=stext, start=s, end=e)
             if _is_named(head) and head.lower_ not in PRONOUNS:
-                named.append((s, speaker))
-            elif head.lower_ in PRONOUNS or (head.pos_ == "NOUN" and any(
+                named.append((s, speaker, _is_person(head)))
+            elif head.lower_ in PRONOUNS or (head.pos_ in {"NOUN", "PROPN"} and any(
                     d.lower_ in {"the", "this", "that"} for d in head.children if d.dep_ == "det")):
-                ante = _antecedent(named, persons, s, head.lower_ in PERSONAL, text)
+                want = "org" if head.lower_ in org_nouns or head.lower_ in {"it"} else (
+                    "person" if head.lower_ in PERSONAL or head.pos_ in {"NOUN", "PROPN"} else "any")
+                ante = _antecedent(named, persons, s, want, head.lower_ in PERSONAL)
                 if ante is not None:
                     speaker = Actor(name=None, text=ante.text, start=ante.start, end=ante.end)
         content = text[f.content[0]:f.content[1]]
@@ -454,7 +589,7 @@ def _to_records(found: list[_Found], ann: Annotation, text: str) -> list[Quote]:
             content = re.sub(r"\n\s*[“\"«]|\n\s*''", "\n", content)
         out.append(Quote(
             id=f"{doc_id}-q{n}", speaker=speaker, kind=f.kind,
-            cue=text[f.cue.start:f.cue.end].rstrip(":") if f.cue else "",
+            cue=(text[f.cue.start:f.cue.end].rstrip(":") or ":") if f.cue else "",
             content=content, doc=doc_id, start=f.content[0], end=f.content[1],
             date=_quote_date(ann, f), source_span=f.source,
             cue_span=(f.cue.start, f.cue.end) if f.cue else None,
@@ -462,11 +597,15 @@ def _to_records(found: list[_Found], ann: Annotation, text: str) -> list[Quote]:
     return out
 
 
-def _antecedent(named, persons, pos: int, personal: bool, text: str) -> Actor | None:
-    """The nearest preceding named speaker; for he/she, failing that, the nearest preceding person."""
-    prior = [a for p, a in named if p < pos]
-    if prior:
-        return prior[-1]
+def _antecedent(named, persons, pos: int, want: str, personal: bool) -> Actor | None:
+    """The nearest preceding named speaker of the wanted type (person / org / any), else the nearest
+    named speaker; for he/she with no named speaker, the nearest preceding person entity."""
+    prior = [(a, is_person) for p, a, is_person in named if p < pos]
+    typed = [a for a, is_person in prior if want == "any" or is_person == (want == "person")]
+    if typed:
+        return typed[-1]
+    if prior and not personal:
+        return prior[-1][0]
     if personal:
         cands = [e for e in persons if e.end <= pos]
         if cands:

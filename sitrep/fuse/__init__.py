@@ -69,7 +69,10 @@ def _incident(members: list[EventMention], groups: dict[str, str], rules) -> Inc
 
 
 def _status(members: list[EventMention], rules) -> str:
-    """The latest report's status (a summit planned on Monday and reported held on Friday is reported)."""
+    """Reported when any report says it happened (a summit planned on Monday and reported held on Friday is
+    reported; a later "long-planned" does not undo it); otherwise the latest report's status."""
+    if any(m.status == "reported" for m in members):
+        return "reported"
     top = max(members, key=lambda m: (m.published or "", -rules.status_priority.get(m.status, 99)))
     if top.published is None:       # no dates to order by: the firmest status wins
         top = min(members, key=lambda m: rules.status_priority.get(m.status, 99))

@@ -24,6 +24,7 @@ class FusionRules:
     """The loaded compatibility table."""
     family: dict[str, str]             # type -> family key (blocking key)
     symmetric: frozenset[str]
+    place_soft: frozenset[str]
     strict_modes: frozenset[str]
     place_rank: dict[str, int]         # precision -> rank (0 = finest)
     mergeable_status: frozenset[str]
@@ -49,6 +50,7 @@ def load_rules(path: Path = COMPATIBILITY_FILE) -> FusionRules:
     return FusionRules(
         family=family,
         symmetric=frozenset(raw.get("symmetric") or ()),
+        place_soft=frozenset(raw.get("place_soft") or ()),
         strict_modes=frozenset(raw.get("strict_modes") or ()),
         place_rank={p: i for i, p in enumerate(precisions)},
         mergeable_status=frozenset(raw.get("mergeable_status") or ("planned", "reported")),
@@ -83,6 +85,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(min(1.0, math.sqrt(h)))
 
 
+@lru_cache(maxsize=1 << 16)
 def _norm(s: str | None) -> str:
     return " ".join((s or "").casefold().split())
 
@@ -106,13 +109,20 @@ def contains(big: Place, small: Place) -> bool:
     return False
 
 
+_FINE = frozenset({"point", "town", "district"})
+
+
 def places_agree(a: Place | None, b: Place | None, km: float) -> bool:
     """Same place, within ``km``, or one contains the other; an unknown place agrees with anything."""
-    if a is None or b is None:
+    if a is None or b is None or a is b:
         return True
-    if place_key(a) == place_key(b) or (_norm(a.name) and _norm(a.name) == _norm(b.name)
-                                        and (a.country == b.country or not a.country or not b.country)):
+    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
         return True
+    located = None not in (a.lat, a.lon, b.lat, b.lon)
+    same_name = bool(_norm(a.name)) and _norm(a.name) == _norm(b.name) and (
+        a.country == b.country or not a.country or not b.country)
+    if same_name and not (located and a.precision in _FINE and b.precision in _FINE):
+        return True                    # two villages of one name far apart are told apart by coordinates
     if a.country and b.country and a.country != b.country:
         return False
     if contains(a, b) or contains(b, a):
@@ -137,6 +147,11 @@ def actors_match(a: Actor, b: Actor) -> bool:
     if a.name and b.name and _norm(a.name) == _norm(b.name):
         return True
     return bool(a.country and b.country and a.country == b.country)
+
+
+def share_actor(a: list[Actor], b: list[Actor]) -> bool:
+    """Both name at least one participant in common (positive evidence, unlike mere non-conflict)."""
+    return any(actors_match(x, y) for x in a if identified(x) for y in b if identified(y))
 
 
 def _disjoint(xs: list[Actor], ys: list[Actor]) -> bool:

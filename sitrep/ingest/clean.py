@@ -58,11 +58,15 @@ def _mark(line: Line, reason: str) -> None:
         line.role, line.reason = "clutter", reason
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
 def _latin_share(text: str) -> float | None:
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return None
-    return sum(1 for c in letters if "LATIN" in unicodedata.name(c, "")) / len(letters)
+    return len(_LATIN.findall(text)) / letters
 
 
 def clean_lines(lines: list[Line], rules: ClutterRules, outlets: OutletRegistry) -> list[tuple[int, str]]:
@@ -88,8 +92,9 @@ def clean_lines(lines: list[Line], rules: ClutterRules, outlets: OutletRegistry)
         for other in lines[ln.i + 1:]:
             if other.role == "blank":
                 continue
-            if other.role == "body" and is_body_paragraph(other, rules):
-                break
+            if other.role == "body" and (is_body_paragraph(other, rules) or (
+                    is_sentence(other.text) and other.words >= 8 and not other.text.endswith(".."))):
+                break          # prose again: the list is over (headlines in lists rarely end with a period)
             _mark(other, "list item")
 
     # single lines that are site furniture
@@ -120,7 +125,8 @@ def clean_lines(lines: list[Line], rules: ClutterRules, outlets: OutletRegistry)
 
     # photo captions ending in a credit: "... (Anadolu Agency)", "... (Photo: X)"
     for ln in body:
-        if ln.role != "body" or len(ln.text) > 400 or is_sentence(ln.text.rstrip(")")):
+        if ln.role != "body" or len(ln.text) > 300 or is_sentence(ln.text.rstrip(")")) \
+                or len(re.findall(r"[.!?][\"”’]?\s+[A-Z“\"]", ln.text)) > 1:
             continue
         m = re.search(r"\(([^()]{2,60})\)$", ln.text)
         if m and ln.words > len(m.group(1).split()) and (

@@ -70,7 +70,6 @@ def _patterns() -> _Patterns:
     D = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
     Y = r"(?P<y>(?:1[89]|20)\d\d)"
     W = rf"(?:(?i:{wd})\.?,?\s+)?"
-    f = re.IGNORECASE
     return _Patterns(
         full_mdy=re.compile(rf"\b{W}{M}\s+{D},?\s+{Y}\b"),
         full_dmy=re.compile(rf"\b{W}{D}(?:\s+of)?[\s-]+{M}[\s,-]+{Y}\b"),

@@ -26,18 +26,22 @@ class _Cand:
 
 
 def _label_before(text: str, start: int) -> str | None:
+    """"published" / "modified" when a label stands right before the date and little else precedes it
+    ("Issued on: 05/03/2020", "Posted at March 5, 2020"), so that "... killed in Idlib on 3 March" in a
+    headline is not read as a label."""
     before = text[:start].rstrip(" :*_|–—-,").lower()
     cal = calendar()
     for lab in sorted(cal.modified_labels, key=len, reverse=True):
         if before.endswith(lab):
             return "modified"
     for lab in sorted(cal.published_labels, key=len, reverse=True):
-        if re.search(rf"(^|\W){re.escape(lab)}$", before):
+        m = re.search(rf"(^|\W){re.escape(lab)}$", before)
+        if m and len(before[:m.start()].split()) <= 3:
             return "published"
     return None
 
 
-_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*(gmt|utc|[a-z]{3}))?\b", re.IGNORECASE)
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)(\s*[ap]\.?m\.?\b)?(\s*(gmt|utc)\b)?", re.IGNORECASE)
 
 
 def _residue(text: str, mentions: list[DateMention]) -> str:
@@ -81,17 +85,26 @@ def header_zone(lines: list[Line], body_paragraph) -> list[Line]:
 
 
 def find_published(lines: list[Line], zone: list[Line], first_para: Line | None, fields: dict[str, str],
-                   all_mentions: list[DateMention]) -> tuple[Published, list[Line]]:
+                   mentions_by_line) -> tuple[Published, list[Line]]:
     """The stated publication date, and header lines that only carry a date (to leave out of the body).
 
-    ``all_mentions`` are the date mentions of the whole text, used to resolve ambiguity and to spot a
-    page-scrape banner."""
+    ``mentions_by_line()`` gives the date mentions of every line (by line index), used to resolve
+    ambiguity and to spot a page-scrape banner; it is only called when needed (it costs time)."""
     date_lines: list[Line] = []
     if fields.get("date"):
         m = parse_date_value(fields["date"])
         if m:
-            ctx = [x for ln in zone for x in find_dates(ln.text)] + all_mentions
-            m, how = resolve_ambiguous(m, ctx)
+            if m.alt and fields.get("date_order") in ("mdy", "dmy"):
+                if fields["date_order"] == "mdy":
+                    m = DateMention(m.start, m.end, m.text, *m.alt, kind="numeric")
+                how = f"{fields['date_order']}, the order of the unambiguous dates in the same column"
+                m = DateMention(m.start, m.end, m.text, m.year, m.month, m.day, kind="numeric")
+            elif m.alt:
+                by_line = mentions_by_line()
+                ctx = [x for ln in zone for x in by_line.get(ln.i, [])] + [x for ms in by_line.values() for x in ms]
+                m, how = resolve_ambiguous(m, ctx)
+            else:
+                how = ""
             ev = f"date field: {fields['date']}" + (f" ({how})" if how else "")
             return Published(m.iso(), "day", "stated", ev), date_lines
 
@@ -126,16 +139,20 @@ def find_published(lines: list[Line], zone: list[Line], first_para: Line | None,
 
     if first_para is not None:
         for m in find_dates(first_para.text[:60]):
-            if m.complete and m.start < 25:
+            # "Fri 07 Apr 2017 at 0914 ...", "DAMASCUS, March 5, 2020 (SANA) - ...": nothing but a place before it
+            if m.complete and re.fullmatch(r"([A-Z][A-Z .'’-]*[,(–—-]?\s*)?", first_para.text[:m.start]):
                 cands.append(_Cand(m, first_para, 2, "dateline"))
                 break
 
+    if not cands:
+        return Published(), date_lines
+    by_line = mentions_by_line()
+    all_mentions = [m for ms in by_line.values() for m in ms]
     # a date-only line in the site chrome at the top, later than anything the article mentions
-    others = [m for m in all_mentions if m.year]
     kept: list[_Cand] = []
     for c in cands:
         d = c.mention.as_date()
-        rest = [m for m in others if m.start != c.mention.start or m.text != c.mention.text]
+        rest = [m for i, ms in by_line.items() if i != c.line.i for m in ms if m.year]
         rest_years = [m.year for m in rest if m.year]
         rest_dates = [m.as_date() for m in rest if m.complete]
         later = d and rest_years and d.year >= max(rest_years) and all(

@@ -46,7 +46,18 @@ def decode(data: bytes | str) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise ValueError("not text in any known encoding")
+    if best.encoding in _CENTRAL_EUROPEAN:
+        # single-byte Latin text: byte statistics cannot tell cp1250 from cp1252; Western is the
+        # commoner case in news copy (accented French, Spanish, German names)
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     return str(best)
+
+
+_CENTRAL_EUROPEAN = {"cp1250", "iso8859_2", "mac_latin2", "cp852", "iso8859_16", "iso8859_4", "iso8859_13",
+                     "cp1257", "iso8859_10", "iso8859_14", "iso8859_3", "iso8859_15", "latin_1", "iso8859_1"}
 
 
 def looks_binary(data: bytes) -> bool:
@@ -137,18 +148,26 @@ def read_json(path: Path, config: Config) -> Iterator[Item]:
 
 
 def read_jsonl(path: Path, config: Config) -> Iterator[Item]:
-    _check_size(path, config)
-    with _open_maybe_gzip(path) as fh:
-        for n, line in enumerate(fh, 1):
+    """One object a line; streamed, so the size limit applies to each line, not to the file."""
+    if path.stat().st_size == 0:
+        raise _Bad("empty file")
+    n = 0
+    try:
+        for n, line in enumerate(_lines(path), 1):
             if not line.strip():
                 continue
             where = f"{path}#{n}"
+            if len(line) > config.max_bytes:
+                yield IngestError(where, f"line too large ({len(line):,} bytes > limit {config.max_bytes:,})")
+                continue
             try:
                 obj = json.loads(decode(line))
             except ValueError as e:
                 yield IngestError(where, f"malformed JSON line: {e}")
                 continue
             yield _json_item(obj, where, config)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        yield IngestError(str(path), f"truncated or corrupt gzip after line {n}: {e}")
 
 
 def read_csv(path: Path, config: Config) -> Iterator[Item]:
@@ -166,10 +185,14 @@ def read_csv(path: Path, config: Config) -> Iterator[Item]:
              "outlet": cc.outlet}
     if not any(c in header for c in cc.text):
         raise _Bad(f"CSV has no text column (expected one of {', '.join(cc.text)}; found {', '.join(header) or 'none'})")
+    rows = list(reader)
+    order = _column_date_order(rows, cc.date)
     try:
-        for n, row in enumerate(reader, 1):
+        for n, row in enumerate(rows, 1):
             row = {(k or "").strip(): v for k, v in row.items() if isinstance(v, str)}
             fields = _fields_from(row, names)
+            if order and fields.get("date"):
+                fields["date_order"] = order
             text = fields.pop("text", "")
             where = f"{path}#{n}"
             if not text.strip():
@@ -180,12 +203,30 @@ def read_csv(path: Path, config: Config) -> Iterator[Item]:
         yield IngestError(str(path), f"malformed CSV: {e}")
 
 
+def _column_date_order(rows: list[dict], columns: tuple[str, ...]) -> str | None:
+    """"mdy" or "dmy" when the unambiguous numeric dates of a column all agree (4/16/2017 -> mdy)."""
+    import re
+    votes = set()
+    for row in rows:
+        for c in columns:
+            m = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}", row.get(c) or "")
+            if m:
+                a, b = int(m.group(1)), int(m.group(2))
+                if a > 12 >= b:
+                    votes.add("dmy")
+                elif b > 12 >= a:
+                    votes.add("mdy")
+                break
+    return votes.pop() if len(votes) == 1 else None
+
+
 def read_warc(path: Path, config: Config) -> Iterator[Item]:
     """Every HTML response record of a WARC (CC-NEWS style) is one document; a truncated file keeps
-    what came before the damage and reports the rest."""
+    what came before the damage and reports the rest. Streamed: the size limit applies per record."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
-    _check_size(path, config)
+    if path.stat().st_size == 0:
+        raise _Bad("empty file")
     count = 0
     with open(path, "rb") as fh:
         try:
@@ -197,9 +238,12 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
                     continue
                 rid = record.rec_headers.get_header("WARC-Record-ID") or str(count)
                 rid = rid.strip("<>").removeprefix("urn:uuid:")
-                body = record.content_stream().read()
+                body = record.content_stream().read(config.max_bytes + 1)
                 count += 1
                 where = f"{path}#{rid}"
+                if len(body) > config.max_bytes:
+                    yield IngestError(where, f"record too large (> limit {config.max_bytes:,} bytes)")
+                    continue
                 if not body.strip():
                     yield IngestError(where, "empty WARC response body")
                     continue
@@ -207,6 +251,34 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
                 yield RawInput(where, body, "html", {"url": url} if url else {})
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as e:
             yield IngestError(str(path), f"truncated or corrupt WARC after {count} record(s): {e}")
+            return
+    problem = _gzip_problem(path)
+    if problem:
+        yield IngestError(str(path), f"truncated or corrupt WARC after {count} record(s): {problem}")
+
+
+def _gzip_problem(path: Path) -> str | None:
+    """warcio stops quietly at a cut gzip member; a pass of zlib over the members says whether it was cut."""
+    with open(path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return None
+        fh.seek(0)
+        d, fed = zlib.decompressobj(31), False
+        while chunk := fh.read(1 << 20):
+            while chunk:
+                try:
+                    d.decompress(chunk)
+                except zlib.error as e:
+                    return f"corrupt gzip data ({e})"
+                fed = True
+                if d.eof:
+                    chunk = d.unused_data
+                    d, fed = zlib.decompressobj(31), False
+                else:
+                    chunk = b""
+        if fed and not d.eof:
+            return "gzip stream ends in the middle of a record"
+    return None
 
 
 def read_feed(path: Path, config: Config) -> Iterator[Item]:
@@ -234,18 +306,32 @@ def read_feed(path: Path, config: Config) -> Iterator[Item]:
         yield RawInput(where, body, "html" if _looks_html(body) or "<" in body else "text", fields)
 
 
-def _check_size(path: Path, config: Config) -> None:
-    size = path.stat().st_size
-    if size > config.max_bytes:
-        raise _Bad(f"file too large ({size:,} bytes > limit {config.max_bytes:,})")
-    if size == 0:
-        raise _Bad("empty file")
-
-
-def _open_maybe_gzip(path: Path):
+def _lines(path: Path) -> Iterator[bytes]:
+    """Lines of a plain or gzipped file; a cut gzip stream yields every complete line before the cut,
+    then raises EOFError (the gzip module would lose the lines of the last buffered block)."""
     with open(path, "rb") as fh:
-        magic = fh.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+        if fh.read(2) != b"\x1f\x8b":
+            fh.seek(0)
+            yield from fh
+            return
+        fh.seek(0)
+        d, fed, rest = zlib.decompressobj(31), False, b""
+        while chunk := fh.read(1 << 16):
+            while chunk:
+                rest += d.decompress(chunk)
+                fed = True
+                *done, rest = rest.split(b"\n")
+                for line in done:
+                    yield line + b"\n"
+                if d.eof:
+                    chunk = d.unused_data
+                    d, fed = zlib.decompressobj(31), False
+                else:
+                    chunk = b""
+        if fed and not d.eof:
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
+        if rest:
+            yield rest
 
 
 READERS: dict[str, Reader] = {

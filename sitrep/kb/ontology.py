@@ -53,6 +53,9 @@ class Triggers:
     negations: frozenset[str]
     count_verbs: dict[str, str]          # lemma -> killed | injured | displaced | arrested
     count_nouns: frozenset[str]
+    object_cues: dict[str, dict[str, tuple[str, str | None]]] = field(default_factory=dict)
+    place_nouns: frozenset[str] = frozenset()
+    deontic_aux: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -153,4 +156,8 @@ def build_triggers(path: Path | None = None) -> Triggers:
         conditional_marks=fs(mod.get("conditional_marks")), negations=fs(mod.get("negations")),
         count_verbs=count_verbs,
         count_nouns=fs(raw.get("count_nouns")),
+        place_nouns=fs(raw.get("place_nouns")),
+        deontic_aux=fs(mod.get("deontic_aux")),
+        object_cues={v.lower(): {o.lower(): _split(tm) for o, tm in (objs or {}).items()}
+                     for v, objs in (raw.get("object_cues") or {}).items()},
     )

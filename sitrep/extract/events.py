@@ -1,0 +1,915 @@
+"""Event mentions: PLOVER type and mode, status, actors, the event's own place and time, counts.
+
+Method: trigger lexicons (data, ``sitrep/data/events/triggers.yaml``) matched on lemmas, then dependency
+rules over the spaCy parse:
+
+- a trigger inside the complement of a speech-act trigger of an absorbing type (REQUEST, THREATEN, REJECT,
+  AGREE) is not an event of its own: "urged X to agree to a ceasefire" is one REQUEST;
+- a trigger noun that is the object of a light verb ("launched strikes") takes that verb's clause;
+- same-type triggers of one sentence are one event unless they carry different places or times
+  ("killing dozens with drone strikes and shelling" is one ASSAULT);
+- source = subject (or "by"-agent, possessor, nationality adjective), target = object, passive subject or
+  the object of on/against/with;
+- the location is the event's own place, never any place in the sentence: a priced walk over the parse
+  (``event_location_spans``), re-scored by a small shipped logistic model when present
+  (``linked_location_spans``; trained by ``scripts/train_event_location.py``);
+- the time is a time expression whose nearest verbal governor is the event's clause;
+- counts come from quantities governed by count verbs ("killing 8 people", "5 were wounded").
+The cost is linear in tokens with dictionary look-ups only.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sitrep.extract.modality import SPEECH_LEMMAS, status_cue
+from sitrep.extract.numbers import find_quantities
+from sitrep.records import Actor, Annotation, Count, EventMention
+
+log = logging.getLogger(__name__)
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PLACE"})
+ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "ACTOR"})
+TARGET_PREPS = frozenset({"on", "against", "at", "with", "to", "upon"})
+SUBJ_DEPS = frozenset({"nsubj", "csubj"})
+COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "relcl",
+                             "attr", "oprd", "nsubjpass", "conj", "appos", "compound", "amod", "npadvmod"})
+SPEECH_ACT_TYPES = frozenset({"REQUEST", "THREATEN", "REJECT", "ACCUSE", "SUPPORT", "AGREE"})
+_SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"})
+
+
+@dataclass
+class _Cand:
+    tokens: list                      # trigger tokens (first is the main one); merged candidates add more
+    type: str
+    mode: str | None
+    end_i: int                        # exclusive end token index of the trigger phrase
+    head: object = None               # the governing clause token
+    places: list = field(default_factory=list)
+    timex: object = None
+    absorbed: bool = False
+    counts: dict = field(default_factory=dict)
+    inner: list = field(default_factory=list)    # events absorbed into this speech act
+
+    @property
+    def tok(self):
+        return self.tokens[0]
+
+
+# ---------------------------------------------------------------------------------------------- triggers
+def _match_phrase(sent, i, lemmas) -> bool:
+    doc = sent.doc
+    if i + len(lemmas) > sent.end:
+        return False
+    return all(doc[i + k].lemma_.lower() == lem or doc[i + k].lower_ == lem for k, lem in enumerate(lemmas))
+
+
+def _direct_object(tok):
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            return c
+    for c in tok.children:   # phrasal: "cut off aid"
+        if c.dep_ == "prt":
+            for cc in tok.children:
+                if cc.dep_ == "dobj":
+                    return cc
+    return None
+
+
+def find_triggers(sent, trig) -> list[_Cand]:
+    """Trigger candidates of one sentence (spaCy Span), phrases before single words."""
+    out: list[_Cand] = []
+    covered: set[int] = set()
+    doc = sent.doc
+    for tok in sent:
+        if tok.i in covered:
+            continue
+        lemma = tok.lemma_.lower()
+        for lemmas, typ, mode in trig.phrases.get(lemma, ()) or trig.phrases.get(tok.lower_, ()):
+            if _match_phrase(sent, tok.i, lemmas):
+                # the head of a phrase is its last noun, or its verb
+                toks = [doc[k] for k in range(tok.i, tok.i + len(lemmas))]
+                main = next((t for t in toks if t.pos_ == "VERB"), None) or toks[-1]
+                out.append(_Cand([main], typ, mode, tok.i + len(lemmas)))
+                covered.update(t.i for t in toks)
+                break
+        if tok.i in covered:
+            continue
+        hit = None
+        if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            obj = _direct_object(tok)
+            cues = trig.object_cues.get(lemma)
+            if cues and obj is not None:
+                hit = cues.get(obj.lemma_.lower()) or cues.get(obj.lower_)
+                if hit:
+                    covered.add(obj.i)
+            if hit is None:
+                hit = trig.verbs.get(lemma)
+        elif tok.pos_ in ("NOUN", "PROPN"):
+            hit = trig.nouns.get(lemma) or trig.nouns.get(tok.lower_)
+        if hit:
+            out.append(_Cand([tok], hit[0], hit[1], tok.i + 1))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- structure
+def clause_head(tok):
+    """The verb that governs a trigger: itself for a verb, else the nearest verbal ancestor."""
+    if tok.pos_ in ("VERB", "AUX"):
+        return tok
+    cur = tok
+    for _ in range(8):
+        if cur.head.i == cur.i:
+            return cur
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return cur
+
+
+def _in_complement_of(tok, gov) -> bool:
+    """True when ``tok`` sits in the argument structure under ``gov`` (not a separate adjunct clause):
+    objects, infinitival or "that" complements, "for X to Y" - not participial or "because" clauses."""
+    cur = tok
+    for _ in range(10):
+        if cur.head.i == cur.i or cur.dep_ not in COMPLEMENT_DEPS:
+            return False
+        if cur.dep_ in ("advcl", "conj") and cur.head.i == gov.i:
+            infinitival = any(c.lower_ == "to" and c.dep_ == "aux" for c in cur.children) or \
+                any(c.dep_ == "mark" and c.lower_ in ("for", "that") for c in cur.children)
+            if not infinitival:
+                return False
+        cur = cur.head
+        if cur.i == gov.i:
+            return True
+    return False
+
+
+def _span_of(tok):
+    """Token span of a noun phrase without its clauses, appositions, conjuncts and prepositions (except
+    'of' phrases: "the leaders of Russia")."""
+    keep = [tok]
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _SKIP_CHILD_DEPS and not (c.dep_ == "prep" and c.lower_ == "of" and t.i == tok.i):
+                continue
+            keep.append(c)
+            stack.append(c)
+    lo = min(k.i for k in keep)
+    hi = max(k.i for k in keep)
+    return tok.doc[lo:hi + 1]
+
+
+def _conjuncts(tok):
+    return [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+
+
+def _actor_spans(head):
+    """Actors in a noun phrase: one per conjunct; inside 'the leaders of X and Y' one per X, Y."""
+    spans = []
+    for member in _conjuncts(head):
+        of = next((c for c in member.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and member.pos_ == "NOUN":
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (pobj.ent_type_ in ACTOR_LABELS or pobj.pos_ == "PROPN"):
+                spans.extend(_span_of(p) for p in _conjuncts(pobj))
+                continue
+        if member.pos_ in ("PRON", "NUM") and member.lower_ not in ("we", "they"):
+            continue
+        if member.pos_ == "PRON":
+            continue
+        spans.append(_span_of(member))
+    return spans
+
+
+def _actor(span, role) -> Actor:
+    text = span.text
+    start, end = span.start_char, span.end_char
+    # drop a leading determiner: "the Syrian army" -> "Syrian army"
+    if len(span) > 1 and span[0].dep_ == "det" and span[0].lower_ in ("the", "a", "an"):
+        text, start = span[1:].text, span[1].idx
+    stripped = text.strip()
+    if stripped != text:       # spans can carry line breaks or no-break spaces at their edges
+        start += len(text) - len(text.lstrip())
+        end -= len(text) - len(text.rstrip())
+        text = stripped
+    return Actor(name=None, text=text, role=role, start=start, end=end)
+
+
+def _sources_targets(c: _Cand):
+    from sitrep.kb.ontology import build_triggers
+    event_nouns = build_triggers().nouns
+    src, tgt = [], []
+    tok, head = c.tok, c.head
+    verb = head if head is not None and head.pos_ in ("VERB", "AUX") else None
+    if tok.pos_ in ("NOUN", "PROPN"):
+        for ch in tok.children:
+            if ch.dep_ == "poss":
+                src.append(ch)
+            elif ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE", "ORG", "ACTOR"):
+                src.append(ch)
+            elif ch.dep_ == "prep" and ch.lower_ == "by":
+                src.extend(g for g in ch.children if g.dep_ == "pobj")
+            elif ch.dep_ == "prep" and ch.lower_ in ("on", "against", "with", "between"):
+                tgt.extend(g for g in ch.children if g.dep_ == "pobj")
+    if verb is not None and (tok.i == verb.i or tok.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")):
+        for ch in verb.children:
+            if ch.dep_ in SUBJ_DEPS and not src and ch.i != tok.i:
+                src.append(ch)
+            elif ch.dep_ == "agent":
+                src.extend(g for g in ch.children if g.dep_ == "pobj")
+            elif ch.dep_ in ("dobj", "nsubjpass", "dative") and ch.i != tok.i:
+                tgt.append(ch)
+            elif ch.dep_ == "prep" and ch.lower_ in TARGET_PREPS and tok.i == verb.i:
+                for g in ch.children:
+                    if g.dep_ != "pobj" or g.ent_type_ in ("DATE", "TIME") or _is_place(g):
+                        continue
+                    if g.lemma_.lower() in event_nouns:   # "retaliated with an offensive against X"
+                        for p2 in g.children:
+                            if p2.dep_ == "prep" and p2.lower_ in ("against", "on", "upon"):
+                                tgt.extend(x for x in p2.children if x.dep_ == "pobj")
+                        continue
+                    if ch.lower_ in ("on", "against", "with", "upon") or g.ent_type_ in ACTOR_LABELS:
+                        tgt.append(g)
+        # "X said he would ...": a pronoun subject stands for the speaker
+        if not src and any(ch.dep_ in SUBJ_DEPS and ch.pos_ == "PRON" for ch in verb.children) \
+                and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_LEMMAS:
+            src.extend(ch for ch in verb.head.children if ch.dep_ in SUBJ_DEPS and ch.pos_ != "PRON")
+        if c.type == "REQUEST":   # "called for X to ...", "looking for X to ..."
+            for ch in verb.children:
+                if ch.dep_ == "prep" and ch.lower_ in ("for", "on", "upon"):
+                    tgt.extend(g for g in ch.children if g.dep_ == "pobj")
+                if ch.dep_ in ("advcl", "xcomp", "ccomp"):
+                    tgt.extend(g for g in ch.children if g.dep_ == "nsubj" and g.pos_ != "PRON")
+        # a clause without its own subject takes the subject of the verb it depends on
+        if not src and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i:
+            for ch in verb.head.children:
+                if ch.dep_ in SUBJ_DEPS:
+                    src.append(ch)
+    if not tgt:
+        # the object's owner or addressee: "denounced X's crackdown", "demanded autonomy from X",
+        # "promised aid to X"
+        objs = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
+        if verb is not None:
+            objs += [ch for ch in verb.children if ch.dep_ == "dobj"]
+        for o in objs:
+            for ch in o.children:
+                if ch.dep_ == "poss" and ch.pos_ != "PRON" and ch.ent_type_ in ACTOR_LABELS:
+                    tgt.append(ch)
+                elif ch.dep_ == "prep" and ch.lower_ in ("to", "from", "against", "on", "for", "with"):
+                    tgt.extend(g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ in ACTOR_LABELS)
+    actors, seen = [], set()
+    for role, heads in (("source", src), ("target", tgt)):
+        for h in heads:
+            if h.pos_ in ("PRON", "NUM", "DET"):
+                continue
+            for sp in _actor_spans(h):
+                key = (sp.start_char, sp.end_char)
+                if key in seen or len(sp.text) < 2:
+                    continue
+                seen.add(key)
+                actors.append(_actor(sp, role))
+    return actors
+
+
+# ---------------------------------------------------------------------------------------------- places
+def _is_place(tok) -> bool:
+    return tok.ent_type_ in PLACE_LABELS
+
+
+def _trim(doc, start_i: int, end_i: int) -> tuple[int, int]:
+    """Character span of tokens [start_i, end_i) without a leading determiner or trailing "'s"."""
+    while start_i < end_i - 1 and (doc[start_i].lower_ in ("the", "a", "an") or doc[start_i].is_lower):
+        start_i += 1                     # "the West Bank" -> "West Bank", "west Dublin" -> "Dublin"
+    while end_i - 1 > start_i and doc[end_i - 1].lower_ in ("'s", "’s", "'", "’"):
+        end_i -= 1
+    return doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
+
+
+DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                             "kilometers", "kilometres", "km", "miles", "mile", "far", "away"})
+STRONG_LOC_PREPS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "into", "throughout",
+                              "within", "nearby", "towards", "toward", "along", "off"})
+NEVER_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "ACTOR",
+                                "NORP", "LAW", "LANGUAGE", "EVENT"})
+ACTOR_PREPS = frozenset({"by", "with", "for", "against", "of", "between", "among"})
+# edge costs of the walk from the trigger to a place (lower = nearer the event)
+_EDGE_COST = {"prep": 1, "pobj": 0, "conj": 0, "compound": 1, "appos": 1, "poss": 1, "amod": 1, "dobj": 1,
+              "nsubjpass": 2, "advcl": 2, "relcl": 2, "acl": 2, "xcomp": 2, "npadvmod": 1, "nmod": 1,
+              "pcomp": 1, "agent": 0, "attr": 1, "oprd": 1, "dative": 1, "advmod": 1}
+MAX_COST = 6
+
+
+def _place_nouns() -> frozenset:
+    from sitrep.kb.ontology import build_triggers
+    return build_triggers().place_nouns
+
+
+def _people_nouns() -> frozenset:
+    from sitrep.kb.ontology import build_triggers
+    return build_triggers().count_nouns
+
+
+def _strong_context(tok) -> bool:
+    """A proper noun the NER did not call a place is taken as one where the syntax says so: the object of
+    "in/at/near...", or named with a place noun ("X town", "the village of X")."""
+    h = tok.head
+    if tok.dep_ == "pobj" and h.lower_ in STRONG_LOC_PREPS:
+        return True
+    nouns = _place_nouns()
+    if tok.dep_ in ("compound", "amod", "nmod") and h.lemma_.lower() in nouns:
+        return True
+    if tok.dep_ == "pobj" and h.lower_ == "of" and h.head.lemma_.lower() in nouns:
+        return True
+    if tok.dep_ == "appos" and h.lemma_.lower() in nouns:
+        return True
+    return any(c.dep_ in ("compound", "appos") and c.lemma_.lower() in nouns for c in tok.children) and \
+        tok.dep_ in ("pobj", "dobj")
+
+
+def _assault_object(tok) -> bool:
+    """The object of an attack-type verb ("to capture X", "stormed X") names a place when it is a
+    proper noun that the NER did not call a person or organisation."""
+    if tok.dep_ != "dobj" or tok.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return False
+    from sitrep.kb.ontology import build_triggers
+    hit = build_triggers().verbs.get(tok.head.lemma_.lower())
+    return bool(hit) and hit[0] in ("ASSAULT",) and hit[1] in ("ground", None, "artillery", "aerial")
+
+
+def _entity_at(tok):
+    """The entity span containing ``tok``, from the IOB tags (no scan over all entities)."""
+    doc = tok.doc
+    if not tok.ent_type_:
+        return None
+    a = tok.i
+    while doc[a].ent_iob_ == "I" and a > 0:
+        a -= 1
+    b = tok.i + 1
+    while b < len(doc) and doc[b].ent_iob_ == "I":
+        b += 1
+    from spacy.tokens import Span
+    return Span(doc, a, b, label=tok.ent_type_)
+
+
+def _place_at(tok):
+    """(start_i, end_i, strong) of a place name at ``tok``, or None."""
+    doc = tok.doc
+    if tok.dep_ == "pobj" and tok.head.lower_ in ACTOR_PREPS and tok.head.lower_ != "of":
+        return None      # "by X", "with X": an actor or partner, not a place
+    if any(ch.isdigit() for ch in tok.text):
+        return None
+    if tok.ent_type_:
+        ent = _entity_at(tok)
+        if ent is None or ent.label_ in NEVER_PLACE_LABELS:
+            return None
+        root = ent.root
+        if ent.label_ in PLACE_LABELS:
+            return ent.start, ent.end, True
+        if _strong_context(root) or _assault_object(root):
+            return ent.start, ent.end, False
+        return None
+    if tok.pos_ == "PROPN" and not (tok.dep_ == "compound" and tok.head.pos_ == "PROPN") \
+            and (_strong_context(tok) or _assault_object(tok)):
+        left = tok.i
+        while left - 1 >= 0 and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound" \
+                and doc[left - 1].ent_type_ not in NEVER_PLACE_LABELS:
+            left -= 1              # "Jobar District", "Deir Ezzor Governorate": the whole name
+        return left, tok.i + 1, False
+    return None
+
+
+def _walk_places(starts, base_cost: int, seen: set, skip_subjects: bool = True, max_cost: int = MAX_COST):
+    """Places reachable from the start tokens through the parse, with the cost of the path."""
+    found = []
+    stack = [(t, base_cost) for t in starts]
+    best_cost = {}
+    people = _people_nouns()
+    while stack:
+        t, cost = stack.pop()
+        if cost > max_cost or best_cost.get(t.i, 99) <= cost:
+            continue
+        best_cost[t.i] = cost
+        if t.i not in seen:
+            hit = _place_at(t)
+            if hit is not None:
+                a, b, _ = hit
+                poss = t.dep_ == "poss" or any(t.doc[i].lower_ in ("'s", "’s") for i in range(a, b))
+                found.append((cost, poss, a, b, t))
+                seen.update(range(a, b))
+        for ch in t.children:
+            dep = ch.dep_
+            if dep in ("punct", "cc", "mark", "aux", "auxpass", "det", "case", "neg", "prt", "ccomp", "parataxis"):
+                continue
+            if dep in ("nsubj", "csubj", "expl") and skip_subjects:
+                continue
+            if dep == "prep" and (t.lower_ in DIRECTION_WORDS or ch.lower_ in ("from", "than", "like", "to")):
+                continue
+            if dep in ("compound", "amod") and t.lemma_.lower() in people:
+                continue      # "US soldiers", "Syrian civilians": whose, not where
+            if ch.ent_type_ in ("DATE", "TIME"):
+                continue
+            step = 0 if (dep == "prep" and ch.lower_ == "of") else _EDGE_COST.get(dep, 2)
+            stack.append((ch, cost + step))
+    return found
+
+
+def event_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> list[tuple[int, int]]:
+    """Character spans of where the event of ``trigger`` (a spaCy Token) happened.
+
+    A walk over the parse from the trigger (and its clause head) that prices each edge: a prepositional
+    phrase costs 1 ("of" nothing: "the town of X"), a subordinate or participle clause 2, a passive
+    subject 2; active subjects (the actors' origins), "said that" complements, reference points ("50 km
+    south of X", "from X") and nationality modifiers of people ("US soldiers") are not walked. The places
+    at the lowest cost win; a possessor place ("X's Y district") gives way to the place it qualifies.
+    When the trigger's own clause has no place, the clause it hangs on is walked (participles, "when"
+    clauses, conjoined verbs), then the sentence root for the main clause. For a speech act (a request,
+    threat, accusation) only a place directly on its own verb counts - places inside what is requested
+    belong to the requested event."""
+    doc = trigger.doc
+    if speech_act:
+        found = [f for f in _walk_places([trigger], 0, set(), max_cost=1)
+                 if f[4].dep_ == "pobj" and f[4].head.lower_ in STRONG_LOC_PREPS]
+        return sorted({_trim(doc, f[2], f[3]) for f in found})
+    head = clause_head(trigger)
+    starts = [trigger] + [h for h in list(extra_heads) + [head] if h is not None and h.i != trigger.i]
+    seen: set = set()
+    found = _walk_places(starts, 0, seen)
+    cur, extra = head, 2
+    while not found and cur.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "pobj", "prep", "dobj") \
+            and cur.head.i != cur.i and extra <= 6:
+        cur = cur.head
+        found = _walk_places([cur], 0, seen)
+        extra += 2
+    if not found:
+        return []
+    best = min(f[0] for f in found)
+    group = [f for f in found if f[0] == best]
+    if any(not f[1] for f in group):
+        group = [f for f in group if not f[1]]
+    # equal cost: the first place and the places conjoined with it ("X, Y and Z"), not a second phrase
+    group.sort(key=lambda f: f[2])
+    first = group[0][4]
+    conj = {first.i} | {c.i for c in first.conjuncts}
+    group = [f for f in group if f[4].i in conj or any(doc[i].i in conj for i in range(f[2], f[3]))]
+    # (Doc.text rebuilds the whole text: test the tokens instead)
+    spans = {_trim(doc, f[2], f[3]) for f in group if any(ch.isupper() for ch in doc[f[2]:f[3]].text)}
+    return sorted(spans)
+
+
+# ---------------------------------------------------------------------------------------------- learned
+def _walk_costs(starts, max_cost: int = 8) -> dict[int, int]:
+    """Path cost from the start tokens to every reachable token (same edge prices as the rule walk)."""
+    best: dict[int, int] = {}
+    stack = [(t, 0) for t in starts]
+    people = _people_nouns()
+    while stack:
+        t, cost = stack.pop()
+        if cost > max_cost or best.get(t.i, 99) <= cost:
+            continue
+        best[t.i] = cost
+        for ch in t.children:
+            dep = ch.dep_
+            if dep in ("punct", "cc", "mark", "aux", "auxpass", "det", "case", "neg", "prt", "ccomp", "parataxis",
+                       "nsubj", "csubj", "expl"):
+                continue
+            if dep == "prep" and (t.lower_ in DIRECTION_WORDS or ch.lower_ in ("from", "than", "like", "to")):
+                continue
+            if dep in ("compound", "amod") and t.lemma_.lower() in people:
+                continue
+            step = 0 if (dep == "prep" and ch.lower_ == "of") else _EDGE_COST.get(dep, 2)
+            stack.append((ch, cost + step))
+    return best
+
+
+_LABELS = ("GPE", "LOC", "FAC", "PLACE", "ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "")
+_DEPS = ("pobj", "compound", "dobj", "nsubj", "nsubjpass", "conj", "appos", "poss", "npadvmod")
+_PREPS = ("in", "at", "near", "on", "to", "from", "of", "by", "with", "outside", "into", "around", "across",
+          "over", "between", "against", "for")
+
+
+def location_candidates(trigger) -> list[tuple[tuple[int, int], dict[str, float]]]:
+    """Every name in the trigger's sentence that could be the event's place, with features for the
+    learned location linker (``scripts/train_event_location.py``); the rule walk's verdict is one."""
+    doc, sent = trigger.doc, _sent_of(trigger)
+    head = clause_head(trigger)
+    starts = [trigger] + ([head] if head.i != trigger.i else [])
+    costs = _walk_costs(starts)
+    up, cur, extra = {}, head, 2
+    while cur.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "pobj", "prep", "dobj") and cur.head.i != cur.i \
+            and extra <= 6:
+        cur = cur.head
+        for i, c in _walk_costs([cur]).items():
+            up.setdefault(i, c + extra)
+        extra += 2
+    rule = set(event_location_spans(trigger))
+    cands = []
+    taken = set()
+    for a, b, label in _sent_entities(sent):
+        if label in NEVER_PLACE_LABELS:
+            continue
+        cands.append((a, b, label))
+        taken.update(range(a, b))
+    for t in sent:
+        if t.pos_ == "PROPN" and t.i not in taken and not (t.dep_ == "compound" and t.head.pos_ == "PROPN"):
+            left = t.i
+            while left - 1 >= sent.start and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound" \
+                    and (left - 1) not in taken:
+                left -= 1
+            cands.append((left, t.i + 1, ""))
+    trig_hit = build_triggers_cached().verbs.get(trigger.lemma_.lower())
+    nouns = _place_nouns()
+    out = []
+    n = len(cands)
+    for a, b, label in cands:
+        span = _trim(doc, a, b)
+        text = doc[a:b].text
+        if not any(ch.isupper() for ch in text) or any(ch.isdigit() for ch in text):
+            continue
+        root = doc[a:b].root
+        f: dict[str, float] = {"bias_cand": 1.0}
+        c = costs.get(root.i, up.get(root.i))
+        f[f"cost={min(c, 8) if c is not None else 'none'}"] = 1.0
+        f["in_up_only"] = float(root.i not in costs and root.i in up)
+        f["rule"] = float(span in rule)
+        f[f"label={label if label in _LABELS else 'other'}"] = 1.0
+        f[f"dep={root.dep_ if root.dep_ in _DEPS else 'other'}"] = 1.0
+        h = root.head
+        if root.dep_ == "pobj":
+            f[f"prep={h.lower_ if h.lower_ in _PREPS else 'other'}"] = 1.0
+            if h.lower_ == "of" and h.head.lemma_.lower() in nouns:
+                f["of_place_noun"] = 1.0
+            if h.head.i == trigger.i or h.head.i == head.i:
+                f["prep_on_trigger"] = 1.0
+        if h.lemma_.lower() in nouns:
+            f["head_place_noun"] = 1.0
+        if any(ch.lemma_.lower() in nouns for ch in root.children):
+            f["child_place_noun"] = 1.0
+        f["strong"] = float(_strong_context(root))
+        f["assault_obj"] = float(_assault_object(root))
+        f["poss"] = float(root.dep_ == "poss" or any(doc[i].lower_ in ("'s", "’s") for i in range(a, b)))
+        f["before"] = float(root.i < trigger.i)
+        d = abs(root.i - trigger.i)
+        f[f"dist={0 if d <= 3 else 1 if d <= 7 else 2 if d <= 15 else 3}"] = 1.0
+        f["in_subtree"] = float(trigger.left_edge.i <= root.i <= trigger.right_edge.i)
+        anc = {x.i for x in root.ancestors}
+        f["under_subject"] = float(any(doc[i].dep_ in ("nsubj",) for i in anc if doc[i].head.i == head.i))
+        f["under_from"] = float(any(doc[i].lower_ in ("from",) and doc[i].dep_ == "prep" for i in anc))
+        f["ncand>3"] = float(n > 3)
+        f[f"trig={trig_hit[0] if trig_hit else 'none'}"] = 1.0
+        f["same_clause"] = float(clause_head(root).i == head.i)
+        # a few conjunctions the linear model cannot form itself
+        lab = label if label in _LABELS else "other"
+        cst = min(c, 8) if c is not None else "none"
+        f[f"cost={cst}|label={lab}"] = 1.0
+        f[f"cost={cst}|rule={int(f['rule'])}"] = 1.0
+        if root.dep_ == "pobj":
+            f[f"prep={h.lower_ if h.lower_ in _PREPS else 'other'}|label={lab}"] = 1.0
+        out.append((span, f))
+    return out
+
+
+def _sent_of(tok):
+    """The sentence of a token as the span of its dependency tree (``Token.sent`` scans the document)."""
+    cur = tok
+    for _ in range(200):
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return tok.doc[cur.left_edge.i:cur.right_edge.i + 1]
+
+
+def _sent_entities(sent) -> list[tuple[int, int, str]]:
+    """Entities of one sentence from the IOB tags (``Span.ents`` rescans the whole document)."""
+    out, start, label = [], None, ""
+    for t in sent:
+        if t.ent_iob_ == "B" or (t.ent_iob_ == "I" and start is None):
+            if start is not None:
+                out.append((start, t.i, label))
+            start, label = t.i, t.ent_type_
+        elif t.ent_iob_ != "I" and start is not None:
+            out.append((start, t.i, label))
+            start = None
+    if start is not None:
+        out.append((start, sent.end, label))
+    return out
+
+
+def build_triggers_cached():
+    from sitrep.kb.ontology import build_triggers
+    return build_triggers()
+
+
+@lru_cache(maxsize=2)
+def load_location_model(path: str | None = None):
+    """The learned location linker (weights by feature name), or None when not shipped."""
+    import json
+    from sitrep.config import DATA_DIR
+    p = path or str(DATA_DIR / "events" / "event_location_model.json")
+    try:
+        with open(p, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        return None
+
+
+def score_candidates(cands, model) -> list[tuple[tuple[int, int], float]]:
+    import math
+    w = model["weights"]
+    out = []
+    for span, f in cands:
+        z = model.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in f.items())
+        out.append((span, 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))))
+    return out
+
+
+def linked_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> list[tuple[int, int]]:
+    """The event's place: the learned linker when a model is shipped, else the rule walk."""
+    model = load_location_model()
+    if model is None or speech_act:
+        return event_location_spans(trigger, extra_heads, speech_act)
+    scored = score_candidates(location_candidates(trigger), model)
+    return sorted(sp for sp, p in scored if p >= model.get("threshold", 0.5))
+
+
+# ---------------------------------------------------------------------------------------------- time
+def _timex_tokens(ann: Annotation):
+    """Map each time expression to the token that heads it."""
+    doc = ann.nlp_doc
+    out = []
+    for tx in ann.timexes or []:
+        span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        out.append((tx, span.root))
+    return out
+
+
+def _link_time(c: _Cand, timex_heads) -> object:
+    """The time expression attached to the event: walking up from the expression's head through
+    prepositions and noun modifiers reaches a trigger token or the clause head before any other verb."""
+    sent = _sent_of(c.tok)
+    sent_start, sent_end = sent.start, sent.end
+    anchors = {t.i for t in c.tokens}
+    if c.head is not None:
+        anchors.add(c.head.i)
+    best = None
+    for tx, root in timex_heads:
+        if not (sent_start <= root.i < sent_end):
+            continue
+        cur, hit = root, False
+        for _ in range(8):
+            if cur.i in anchors:
+                hit = True
+                break
+            if cur.head.i == cur.i or (cur.i != root.i and cur.pos_ in ("VERB", "AUX")
+                                       and cur.dep_ not in ("acl", "relcl")):
+                break                # a participle on a noun ("a strike launched on May 2") is passed
+            cur = cur.head
+        if hit and (best is None or abs(root.i - c.tok.i) < abs(best[1].i - c.tok.i)):
+            best = (tx, root)
+    return best[0] if best else None
+
+
+# ---------------------------------------------------------------------------------------------- counts
+def _count_kind(tok, trig, steps: int = 4) -> tuple[str, object] | None:
+    """The count kind (killed, injured, ...) of a quantity headed by ``tok``, and the count word."""
+    cur = tok
+    for ch in tok.children:   # "five dead", "3 injured"
+        k = trig.count_verbs.get(ch.lemma_.lower()) or trig.count_verbs.get(ch.lower_)
+        if k and ch.dep_ in ("amod", "acomp", "oprd"):
+            return k, ch
+    for _ in range(steps):
+        if cur.head.i == cur.i:
+            return None
+        if cur.dep_ not in ("dobj", "nsubjpass", "nsubj", "pobj", "prep", "nummod", "conj", "appos", "attr",
+                            "npadvmod", "compound", "amod", "quantmod", "dep", "oprd"):
+            return None
+        cur = cur.head
+        k = trig.count_verbs.get(cur.lemma_.lower()) or trig.count_verbs.get(cur.lower_)
+        if k:
+            return k, cur
+    return None
+
+
+def _assign_counts(sent, cands, trig):
+    doc = sent.doc
+    for start, end, count, noun in find_quantities(sent):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        qtok = span[-1]
+        # the counted noun's token, when present ("8 people" -> people)
+        head = qtok.head if qtok.dep_ in ("nummod", "quantmod", "det") else qtok
+        kk = _count_kind(head, trig)
+        if kk is None:
+            continue
+        kind, word = kk
+        # "36 in a strike": the quantity's own "in <trigger>" phrase picks the event
+        owner = None
+        for prep in (c for c in head.children if c.dep_ == "prep"):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                owner = next((c for c in cands if pobj in c.tokens), owner)
+        if owner is None:
+            owner = next((c for c in cands if word in c.tokens or (c.head is not None and c.head.i == word.i)), None)
+        if owner is None:
+            pool = [c for c in cands if c.type in ("ASSAULT", "COERCE")]
+            owner = min(pool, key=lambda c: abs(c.tok.i - word.i), default=None)
+        if owner is not None and kind not in owner.counts:
+            owner.counts[kind] = count
+
+
+# ---------------------------------------------------------------------------------------------- modes
+def _refine_mode(c: _Cand, trig, sent):
+    """Weapon or force words in the event's clause set its mode ("the regime's artillery was bombing" ->
+    artillery); the first such word in the sentence wins, the trigger's own default otherwise."""
+    cues = trig.mode_cues.get(c.type)
+    if not cues:
+        return
+    seen = {}
+    for t in c.tokens + ([c.head] if c.head is not None else []):
+        for w in t.subtree:
+            if abs(w.i - t.i) <= 12:
+                seen[w.i] = w.lower_
+    for i in sorted(seen):
+        for mode, cue_words in cues:
+            if seen[i] in cue_words:
+                c.mode = mode
+                return
+
+
+# ---------------------------------------------------------------------------------------------- main
+def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
+    cands = find_triggers(sent, trig)
+    if not cands:
+        return []
+    for c in cands:
+        c.head = clause_head(c.tok)
+    by_tok = {c.tok.i: c for c in cands}
+    # absorption: inside the complement of an absorbing speech act
+    for c in cands:
+        for a in c.tok.ancestors:
+            g = by_tok.get(a.i)
+            if g is not None and g is not c and g.type in trig.absorbing_types and _in_complement_of(c.tok, a):
+                c.absorbed = True
+                g.inner.append(c)
+                if g.mode is None and g.type == "AGREE" and c.type == "AGREE":
+                    g.mode = c.mode
+                elif g.mode is None and c.mode == "ceasefire":
+                    g.mode = "ceasefire"
+                break
+            if a.lemma_.lower() in ("say", "tell", "announce") and a.dep_ == "ROOT":
+                continue
+    live = [c for c in cands if not c.absorbed]
+    for c in live:
+        c.places = linked_location_spans(c.tok, [c.head] if c.head is not None else [],
+                                         speech_act=c.type in SPEECH_ACT_TYPES)
+        c.timex = _link_time(c, timex_heads)
+    # merge same-type candidates of the sentence unless their places or times differ
+    merged: list[_Cand] = []
+    for c in sorted(live, key=lambda x: x.tok.i):
+        into = None
+        for m in ([] if _under_quantity(c.tok) else merged):
+            if m.type != c.type:
+                continue
+            if c.places and m.places and not set(c.places) & set(m.places):
+                continue
+            if c.timex is not None and m.timex is not None and c.timex is not m.timex:
+                continue
+            into = m
+            break
+        if into is None:
+            merged.append(c)
+        else:
+            into.tokens.append(c.tok)
+            into.places = into.places or c.places
+            into.timex = into.timex or c.timex
+            if into.mode is None or (into.type == "ASSAULT" and into.mode in ("ground", "other") and c.mode):
+                into.mode = c.mode or into.mode
+    # the main trigger of a merged event is the one highest in the tree (nearest the root)
+    for m in merged:
+        m.tokens.sort(key=lambda t: (_depth(t), t.i))
+        m.head = clause_head(m.tok)
+        _refine_mode(m, trig, sent)
+    _assign_counts(sent, merged, trig)
+    return merged
+
+
+def _deontic_actors(c: _Cand) -> list[Actor]:
+    """For "X said Y must Z": X (the speaker) is the source, Y (who must act) the target."""
+    head = c.head if c.head is not None else c.tok
+    subj = [ch for ch in head.children if ch.dep_ in ("nsubj", "nsubjpass") and ch.pos_ != "PRON"]
+    speaker = []
+    if head.dep_ == "ccomp" and head.head.lemma_.lower() in SPEECH_LEMMAS:
+        speaker = [ch for ch in head.head.children if ch.dep_ in SUBJ_DEPS and ch.pos_ != "PRON"]
+    out = []
+    for role, heads in (("source", speaker), ("target", subj)):
+        for h in heads:
+            out.extend(_actor(sp, role) for sp in _actor_spans(h))
+    return out
+
+
+def _under_quantity(tok) -> bool:
+    """A trigger noun that qualifies a number ("including 11 in an ambush") is its own event."""
+    cur = tok
+    for _ in range(4):
+        if cur.head.i == cur.i or cur.head.pos_ in ("VERB", "AUX"):
+            return False
+        cur = cur.head
+        if cur.pos_ == "NUM" or cur.like_num:
+            return True
+    return False
+
+
+def _depth(tok) -> int:
+    d = 0
+    while tok.head.i != tok.i and d < 50:
+        tok = tok.head
+        d += 1
+    return d
+
+
+def _clause_span(tok):
+    """The trigger's clause: from the clause head's subtree, bounded by the sentence."""
+    head = clause_head(tok)
+    toks = list(head.subtree)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def extract_events(ann: Annotation, kb) -> list[EventMention]:
+    """One EventMention per event mention in the document (actors, place, dates unresolved)."""
+    trig = kb.ontology.triggers()
+    doc = ann.nlp_doc
+    text = ann.doc.text
+    timex_heads = _timex_tokens(ann)
+    anchor = ann.anchor
+    out: list[EventMention] = []
+    for sent in doc.sents:
+        try:
+            cands = _sentence_events(sent, trig, timex_heads)
+        except Exception as exc:   # one odd sentence must not lose the document
+            log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
+            continue
+        for c in cands:
+            status, cue = status_cue(c.tok, trig)
+            actors = _sources_targets(c)
+            if c.inner and not any(a.role == "target" for a in actors):
+                # "threatened to shell X", "urged Y to ...": the requested/threatened event's target
+                for inner in c.inner:
+                    for a in _sources_targets(inner):
+                        if a.role == "target" and all((a.start, a.end) != (b.start, b.end) for b in actors):
+                            actors.append(a)
+            if cue == "must" and c.type not in ("REQUEST", "ACCUSE"):
+                # "X said Y must do Z": X requests Z of Y
+                c.type, c.mode, status = "REQUEST", None, "reported"
+                actors = _deontic_actors(c) or actors
+            if status == "planned" and cue == "would" and c.type in trig.absorbing_types:
+                status = "reported"   # "said he would ask X to ...": the speech act itself is reported
+            if status == "reported" and c.timex is not None and anchor and c.timex.interval is not None:
+                later = c.timex.interval.start > anchor
+                present = c.head is not None and c.head.tag_ in ("VBP", "VBZ") and not any(
+                    ch.dep_ in ("aux", "auxpass") for ch in c.head.children)
+                relative = c.timex.interval.basis == "relative"
+                if later or (present and relative and c.timex.interval.start >= anchor):
+                    # dated after publication, or a present-tense verb with a relative day ("meet on
+                    # Thursday"): a schedule, not a report
+                    status = "planned"
+            start, end = _clause_span(c.tok)
+            loc = c.places[0] if c.places else None
+            out.append(EventMention(
+                id=f"{ann.doc.id}:{c.tok.idx}",
+                doc=ann.doc.id,
+                type=c.type,
+                mode=c.mode,
+                status=status,
+                trigger=c.tok.text,
+                start=start,
+                end=end,
+                sentence=sent.text,
+                sentence_start=sent.start_char,
+                location_text=text[loc[0]:loc[1]] if loc else None,
+                location_span=loc,
+                time_span=(c.timex.start, c.timex.end) if c.timex is not None else None,
+                actors=actors,
+                counts=dict(c.counts),
+                outlet=ann.doc.outlet,
+                published=ann.doc.published.date if ann.doc.published else None,
+            ))
+    return out
+
+
+def rank_events(events: list[EventMention], ann: Annotation) -> list[EventMention]:
+    """Events ordered by how central they are: the shallowest trigger in the parse (main clause) first,
+    then by position. Used to pick one event for a one-event sentence."""
+    doc = ann.nlp_doc
+
+    def key(e):
+        start = int(e.id.rsplit(":", 1)[1])
+        span = doc.char_span(start, start + len(e.trigger), alignment_mode="expand")
+        depth = _depth(span.root) if span is not None and len(span) else 99
+        return (depth, start)
+
+    return sorted(events, key=key)

@@ -1,0 +1,67 @@
+"""Status of event mentions: reported / planned / hypothetical / denied (our own sentences)."""
+import pytest
+
+from sitrep.config import Config
+from sitrep.extract.events import extract_events
+from sitrep.kb import KnowledgeBase
+from sitrep.records import Document, Published
+
+
+@pytest.fixture(scope="module")
+def run():
+    from sitrep.annotate import Annotator
+    kb = KnowledgeBase.load()
+    annotator = Annotator(Config())
+    try:
+        annotator.pipeline_for("en")
+    except ImportError:
+        annotator = Annotator(Config(), with_patterns=False)
+
+    def _run(text, published="2021-06-10"):
+        doc = Document(id="t", path="t", text=text, published=Published(published, status="stated"))
+        return extract_events(annotator.annotate(doc), kb)
+    return _run
+
+
+def _one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert found, f"no {type_} in {[(e.type, e.trigger) for e in events]}"
+    return found[0]
+
+
+def test_reported(run):
+    assert _one(run("Rebel fighters attacked an army checkpoint near Hama on Tuesday."), "ASSAULT").status == "reported"
+
+
+def test_planned_future_aux(run):
+    assert _one(run("The two foreign ministers will meet in Geneva next week."), "CONSULT").status == "planned"
+
+
+def test_planned_present_tense_with_future_date(run):
+    # publication Thursday 10 June 2021: a present-tense meeting "on Thursday" is scheduled
+    ev = _one(run("The presidents of Chad and Niger meet in Niamey on Thursday."), "CONSULT")
+    assert ev.status == "planned"
+
+
+def test_planned_set_to(run):
+    assert _one(run("Sudan's army chief is set to visit Cairo."), "CONSULT").status == "planned"
+
+
+def test_hypothetical(run):
+    ev = _one(run("There could be a truce in Marib after the talks, an envoy said."), "AGREE")
+    assert ev.status == "hypothetical"
+
+
+def test_hypothetical_conditional(run):
+    ev = _one(run("If the militia attacks the port, the navy will respond."), "ASSAULT")
+    assert ev.status == "hypothetical"
+
+
+def test_denied(run):
+    ev = _one(run("The ministry denied that its drones struck the market in Saada."), "ASSAULT")
+    assert ev.status == "denied"
+
+
+def test_denied_negation(run):
+    ev = _one(run("Government troops did not shell the village on Sunday."), "ASSAULT")
+    assert ev.status == "denied"

@@ -1,0 +1,197 @@
+"""The situation report: content, escaping of untrusted text, and a real render in headless Chromium."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from sitrep.config import Config
+from sitrep.present.report import write_index, write_report
+from sitrep.records import (Actor, Count, DateInterval, Disagreement, Document, Figure, Incident, Mention, Place,
+                            Published, Quote)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>']
+
+PLACES = {
+    "Saraqib": Place("Saraqib", "SYR", "Idlib", 35.86, 36.80, "town"),
+    "Ariha": Place("Ariha", "SYR", "Idlib", 35.81, 36.61, "town"),
+    "Aleppo": Place("Aleppo", "SYR", "Aleppo", 36.20, 37.16, "town"),
+    "Moscow": Place("Moscow", "RUS", "Moscow", 55.75, 37.62, "town"),
+}
+
+
+def corpus(hostile: bool = False):
+    bad = " ".join(HOSTILE) if hostile else ""
+    docs = [Document(f"d{k}", f"doc{k}.txt", f"Invented report number {k}.", f"Report {k} {bad}".strip(), None,
+                     f"Outlet {'ABC'[k % 3]}", Published(f"2020-03-0{k + 1}", "day", "stated"), "en")
+            for k in range(5)]
+    docs.append(Document("d9", "undated.txt", "An undated invented report.", "Undated", None, None, Published(), "en"))
+
+    def men(doc, sentence, status="reported"):
+        d = next(x for x in docs if x.id == doc)
+        return Mention(doc, 0, 10, sentence, d.outlet, d.published.date, status)
+
+    rus = Actor("Russia", "Russian jets", "RUS", "MIL", "source")
+    inc = [
+        Incident("E1", "ASSAULT", "aerial", "reported", DateInterval("2020-02-27", "2020-02-27"), PLACES["Saraqib"],
+                 [rus], {"killed": Count(36, 33, 36)},
+                 [men("d0", f"Jets struck a position near Saraqib, killing 33. {bad}"),
+                  men("d1", "The toll from the strike rose to 36.")], 2,
+                 [Disagreement("counts.killed", [{"value": 33, "doc": "d0", "outlet": "Outlet A", "published": "2020-03-01"},
+                                                 {"value": 36, "doc": "d1", "outlet": "Outlet B", "published": "2020-03-02"}])]),
+        Incident("E2", "ASSAULT", "artillery", "reported", DateInterval("2020-02-01", "2020-02-29", "month"),
+                 PLACES["Ariha"], [], {}, [men("d2", "Shelling hit Ariha during February.")], 1),
+        Incident("E3", "CONSULT", "meeting", "reported", DateInterval("2020-03-05", "2020-03-05"), PLACES["Moscow"],
+                 [Actor("Russia", "Putin", "RUS", "GOV"), Actor("Turkey", "Erdogan", "TUR", "GOV")], {},
+                 [men("d3", "The leaders will meet in Moscow on Thursday.", "planned"),
+                  men("d4", "The leaders met in Moscow for six hours.")], 2),
+        Incident("E4", "PROTEST", None, "reported", DateInterval("2020-03-03", "2020-03-03"), PLACES["Aleppo"], [], {},
+                 [men("d4", "Residents protested in Aleppo.")], 1),
+        Incident("E5", "AID", None, "reported", None, None, [], {}, [men("d9", "Aid arrived at some point.")], 1),
+    ]
+    figs = [Figure("F1", "displaced", 950000, 900000, 1000000, "about", DateInterval("2019-12-01", "2020-03-01", "month"),
+                   None, None, [men("d0", f"Close to a million people have been displaced. {bad}")])]
+    quotes = [Quote("Q1", Actor("A Minister", f"the minister {bad}", "TUR", "GOV"), "direct", "said",
+                    f"We will not withdraw. {bad}", "d0", 0, 10, "2020-03-01"),
+              Quote("Q2", Actor("A Minister", "he", "TUR", "GOV"), "indirect", "added", "talks would go on",
+                    "d1", 0, 10, "2020-03-02")]
+    return docs, inc, figs, quotes
+
+
+def build(tmp_path: Path, hostile=False, compliance=None) -> Path:
+    docs, inc, figs, quotes = corpus(hostile)
+    return write_report(tmp_path / "report.html", documents=docs, incidents=inc, figures=figs, quotes=quotes,
+                        compliance=compliance, config=Config())
+
+
+def test_report_is_self_contained_and_summarises(tmp_path):
+    html = build(tmp_path).read_text(encoding="utf-8")
+    assert "5 incidents" in re.sub(r"<[^>]+>", "", html) and "from 6 documents by 3 outlets" in re.sub(r"<[^>]+>", "", html)
+    assert not re.search(r'<(script|link|img)[^>]+(src|href)=["\']?https?:', html)   # no external assets
+    assert "<path class=\"country\"" in html                                        # offline basemap drawn
+    assert "sources disagree" in html and "1 undated document" in html
+    assert html.count('class="incident-row"') == 5
+    assert len(html) < 3_000_000
+
+
+def test_hostile_text_is_escaped(tmp_path):
+    html = build(tmp_path, hostile=True).read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert html.count("<script>") == 1            # only our own inline script
+
+
+def compliance():
+    return {"agreements": [{"name": "Invented protocol",
+                            "zones": {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Zone 1"},
+                                      "geometry": {"type": "Polygon", "coordinates": [[[36.4, 35.6], [37.0, 35.6], [37.0, 36.1], [36.4, 36.1], [36.4, 35.6]]]}}]},
+                            "violations": [{"event": "E1", "clause": "cessation", "party": {"name": "Russia"}, "zone": "Zone 1",
+                                            "status": "violation", "reason": "strike inside the zone"}],
+                            "counts": {"by_party": {"Russia": 1}, "by_week": {"2020-W09": 1}},
+                            "required": [{"clause": "patrols", "expected": "joint patrols", "reported": [], "missing": True}]}]}
+
+
+def test_compliance_section(tmp_path):
+    html = build(tmp_path, compliance=compliance()).read_text(encoding="utf-8")
+    assert 'id="compliance"' in html and "strike inside the zone" in html and 'class="zone"' in html
+    assert "not reported" in html and "2020-W09" in html and "week-bars" in html
+
+
+def test_index_lists_documents(tmp_path):
+    docs, *_ = corpus(hostile=True)
+    html = write_index(tmp_path / "index.html", docs).read_text(encoding="utf-8")
+    assert html.count('class="doc-row"') == 6 and "<script>alert" not in html
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(tmp_path):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required on CI (/usr/bin/chromium)")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+    path = build(tmp_path, hostile=True, compliance=compliance())
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            page = browser.new_page(viewport={"width": 1360, "height": 900})
+            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            assert page.locator("#timeline-svg .tl-item").count() == 4          # E5 is undated
+            assert page.locator("#timeline-svg rect.tl-item").count() == 1      # the month-long one is a bar
+            assert page.locator("#map-svg .map-marker").count() == 4
+            assert page.locator("#map-svg path.country").count() >= 5
+            assert page.locator("#map-svg path.admin").count() >= 10            # Syria's governorates
+            assert page.locator("#incident-table tr.incident-row").count() == 5
+            assert page.locator("#incident-table .badge.disagree").count() == 1
+            assert "5 incidents from 6 documents by 3 outlets" in page.inner_text("#summary")
+            assert page.locator("#map-svg path.zone").count() == 1
+            assert page.locator("#compliance table.violations tbody tr").count() == 1
+            assert page.locator("#compliance svg.week-bars rect").count() == 1
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+            # the type filter hides rows, markers and timeline marks together
+            page.click('.legend-item[data-type="ASSAULT"]')
+            assert page.locator("#incident-table tr.incident-row:visible").count() == 3
+            assert page.locator("#map-svg .map-marker:visible").count() == 2
+            assert page.inner_text("#shown-count") == "3"
+            page.click('.legend-item[data-type="ASSAULT"]')
+            page.fill("#search", "moscow")
+            assert page.locator("#incident-table tr.incident-row:visible").count() == 1
+        finally:
+            browser.close()
+    assert errors == []
+
+
+def test_report_for_a_thousand_documents_stays_small(tmp_path):
+    import random
+    rnd = random.Random(3)
+    docs = [Document(f"d{k}", f"d{k}.txt", "x", f"Title {k}", None, f"Outlet {k % 40}",
+                     Published(f"2020-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"), "en") for k in range(1000)]
+    types = ["ASSAULT", "AGREE", "CONSULT", "PROTEST", "COERCE", "MOBILIZE"]
+    incidents = []
+    for k in range(3000):
+        ms = [Mention(f"d{rnd.randrange(1000)}", 0, 10, "An invented sentence of ordinary length about what happened "
+                      "in the town on that day, as a report would put it.", f"Outlet {j}", "2020-05-01")
+              for j in range(rnd.randint(1, 4))]
+        d = f"2020-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        incidents.append(Incident(f"E{k}", rnd.choice(types), None, "reported", DateInterval(d, d),
+                                  Place(f"Town {k}", "SYR", "Idlib", 35 + rnd.random() * 2, 36 + rnd.random() * 3),
+                                  [], {}, ms, len(ms)))
+    path = write_report(tmp_path / "r.html", documents=docs, incidents=incidents, figures=[], quotes=[], config=Config())
+    assert path.stat().st_size < 5_000_000
+
+
+def test_document_dated_before_what_it_reports_is_flagged(tmp_path):
+    docs, inc, figs, quotes = corpus()
+    # d0 (dated 2020-03-01) now also reports as done a meeting on 2020-03-05
+    inc[2].mentions.append(Mention("d0", 0, 10, "The leaders met.", "Outlet A", "2020-03-01", "reported"))
+    html = write_report(tmp_path / "r.html", documents=docs, incidents=inc, figures=figs, quotes=quotes,
+                        config=Config()).read_text(encoding="utf-8")
+    assert html.count("date suspicious</span>") == 1 and "1 with a suspicious date" in html
+    assert "reports CONSULT on 2020-03-05 as done, but is dated 2020-03-01" in html
+
+
+def test_online_tiles_only_when_asked(tmp_path):
+    docs, inc, figs, quotes = corpus()
+    offline = write_report(tmp_path / "a.html", documents=docs, incidents=inc, figures=figs, quotes=quotes,
+                           config=Config()).read_text(encoding="utf-8")
+    assert "https://" not in offline.replace("https://www.openstreetmap.org", "")
+    assert "tile.openstreetmap.org" not in offline
+    online = write_report(tmp_path / "b.html", documents=docs, incidents=inc, figures=figs, quotes=quotes,
+                          config=Config(online_tiles=True)).read_text(encoding="utf-8")
+    tiles = re.findall(r'<image href="https://tile\.openstreetmap\.org/(\d+)/(\d+)/(\d+)\.png"', online)
+    assert 1 <= len(tiles) <= 48
+    assert len({z for z, _, _ in tiles}) == 1
