@@ -190,7 +190,7 @@ def run(paths: Iterable[str | Path], config: Config, progress: Progress | None =
 
         store.record_errors(run_id, result.errors)
         if config.out is not None:
-            result.outputs = present(store, config, run_id)
+            result.outputs = present(store, config, run_id, extractions)
         store.finish_run(run_id, result.counts())
         return result
     finally:
@@ -240,7 +240,8 @@ def check_agreements(store, incidents: list[Incident], config: Config) -> list[V
     return violations
 
 
-def present(store, config: Config, run_id: int | None = None) -> list[Path]:
+def present(store, config: Config, run_id: int | None = None,
+            extractions: list[Extraction] | None = None) -> list[Path]:
     """Write exports, the report and the document index to config.out."""
     from sitrep.fuse import compare_figures
     from sitrep.present.export import write_exports
@@ -249,7 +250,8 @@ def present(store, config: Config, run_id: int | None = None) -> list[Path]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     documents = store.documents()
-    extractions = store.extractions()
+    if extractions is None:
+        extractions = store.extractions()
     incidents = store.incidents()
     figures = compare_figures([f for x in extractions for f in x.figures], documents)
     quotes = [q for x in extractions for q in x.quotes]

@@ -5,7 +5,11 @@ Every stage takes and returns these; nothing else crosses a package boundary. Fi
 """
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 
@@ -262,29 +266,46 @@ class Violation:
 # --------------------------------------------------------------------------- (de)serialisation
 def from_dict(cls, data):
     """Rebuild a record (nested records, lists, dicts, tuples) from ``to_dict`` output."""
-    import dataclasses
-    import types
-    import typing
+    return _build(cls, data)
 
-    def build(tp, value):
-        if value is None:
-            return None
-        origin = typing.get_origin(tp)
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            return build(args[0], value) if len(args) == 1 else value
-        if dataclasses.is_dataclass(tp):
-            hints = typing.get_type_hints(tp)
-            known = {f.name for f in dataclasses.fields(tp)}
-            return tp(**{k: build(hints[k], v) for k, v in value.items() if k in known})
-        if origin is list:
-            (arg,) = typing.get_args(tp)
-            return [build(arg, v) for v in value]
-        if origin is tuple:
-            return tuple(value)
-        if origin is dict:
-            _, arg = typing.get_args(tp)
-            return {k: build(arg, v) for k, v in value.items()}
-        return value
 
-    return build(cls, data)
+@lru_cache(maxsize=None)
+def _fields_of(tp) -> tuple[tuple[str, object], ...]:
+    """(name, type) of a record's fields; resolving type hints is slow, so once per class."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
+
+
+@lru_cache(maxsize=None)
+def _shape(tp):
+    """How to rebuild a value of type ``tp``: ("record"|"list"|"tuple"|"dict"|"union"|"plain", arg)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return ("union", args[0]) if len(args) == 1 else ("plain", None)
+    if dataclasses.is_dataclass(tp):
+        return "record", _fields_of(tp)
+    if origin is list:
+        return "list", typing.get_args(tp)[0]
+    if origin is tuple:
+        return "tuple", None
+    if origin is dict:
+        return "dict", typing.get_args(tp)[1]
+    return "plain", None
+
+
+def _build(tp, value):
+    if value is None:
+        return None
+    kind, arg = _shape(tp)
+    if kind == "union":
+        return _build(arg, value)
+    if kind == "record":
+        return tp(**{name: _build(ftype, value[name]) for name, ftype in arg if name in value})
+    if kind == "list":
+        return [_build(arg, v) for v in value]
+    if kind == "tuple":
+        return tuple(value)
+    if kind == "dict":
+        return {k: _build(arg, v) for k, v in value.items()}
+    return value

@@ -72,11 +72,14 @@ class _Lex:
     year_ok_prev: frozenset
     reject_res: tuple
     dur_reject_after_re: re.Pattern
+    sentence_end_re: re.Pattern
+    abbreviations: frozenset
+    reporting_verbs: frozenset
 
 
 _WORD_LISTS = ("month_cues", "ambiguous_months", "time_zones", "vague_quantities", "duration_modifiers",
                "reference_strip_prefix", "future_cues", "past_cues", "deadline_words", "not_past_words",
-               "duration_reject_after", "year_ok_next_words", "year_ok_previous_words", "year_reject_before",
+               "duration_reject_after", "abbreviations", "reporting_verbs", "year_ok_next_words", "year_ok_previous_words", "year_reject_before",
                "not_time")
 
 
@@ -171,13 +174,17 @@ def _lexicon() -> _Lex:
     add("theweekend", r"\b(?P<the>the)\s+weekend\b", 6, trigger=t_rel)
     add("ago", rf"\b(?:(?P<q>{MODS})\s+)?(?:(?P<num>{NUM}|{VAGUE})\s+)?(?P<unit>{UNITS})\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", 2, trigger=t_ago)
     add("duration", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})(?:\s+(?:more|additional|further|straight|consecutive|full|long))?\s+(?P<unit>{UNITS})\b(?!-)", 4, trigger=t_unit)
+    add("adjdur", rf"\b(?P<num>{NUM}|several|multi)-(?P<unit>{UNIT})\b(?!-)", 4, trigger=t_unit)
+    add("sameperiod", r"\bthe\s+same\s+(?:period|month|quarter|time)\s+(?:of\s+)?(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|the\s+(?:last|previous)\s+year|the\s+year\s+before)\b", 1, trigger=frozenset({"same"}))
+    add("theperiod", rf"\b(?:(?P<det>the|that|last\s+year's)\s+)?(?:(?P<adj>latest|most\s+recent|comparable|corresponding|same)\s+)?(?:(?P<ago>year-ago|year-earlier)\s+|(?P<y0>{YEAR})\s+)?(?P<u>quarter|period)\b(?:\s+(?P<ago2>a\s+year\s+(?:ago|earlier)|last\s+year))?", 6, trigger=frozenset({"quarter", "period"}))
+    add("yearagoadj", r"\b(?P<ago>year-ago|year-earlier)\b", 6, trigger=frozenset({"ago", "earlier"}))
     add("pastunit", rf"\b(?P<q>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+following|past)\s+(?P<unit>{UNIT})\b(?![-'])", 5, trigger=t_unit)
     add("vagueunits", rf"(?:\b(?:for|over|within|in|from)\s+)(?P<span>(?P<unit>{UNITPL}))\b(?!-|\s+(?:old|of\b))", 7, trigger=t_unit)
     add("year", rf"(?P<pre>\b(?:fiscal|the\s+year|calendar)\s+)?(?<![\w$£€#.,/])(?<!\d-)(?P<year>{YEAR})(?![.,]\d|\s*%|-(?:\d|year))", 6, trigger=t_digits)
     add("yearrange", rf"(?<![\w$£€#.,/-])(?P<y1>{YEAR})\s*(?:-|–|to)\s*(?P<y2>{YEAR}|\d\d(?!\d))(?![.,]\d|\s*%)", 3, trigger=t_digits)
     add("decade", rf"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3, trigger=t_digits)
     add("century", rf"\b(?:the\s+)?(?P<o>{ORD}|\d{{1,2}}(?:st|nd|rd|th))\s*-?\s*century\b", 3, trigger=t_century)
-    add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3, trigger=t_quarter)
+    add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?P<y0>{YEAR})\s+|(?P<ago>year-ago|year-earlier)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3, trigger=t_quarter)
     add("quarteradj", rf"\b(?P<o>first|second|third|fourth|final|1st|2nd|3rd|4th)-(?P<u>quarter|half)\b", 3, trigger=t_quarter)
     add("qcode", rf"\b(?P<u>[QH])(?P<n>[1-4])(?:\s*(?P<year>{YEAR}))?\b", 3, 0, trigger=re.compile(r"\b[QH][1-4]\b"))
     add("season", rf"\b(?:(?P<rel>last|next|this|the\s+past|the\s+coming|the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", 5, trigger=t_season)
@@ -211,6 +218,9 @@ def _lexicon() -> _Lex:
         year_reject_before=tuple(raw["year_reject_before"]),
         year_ok_prev=frozenset(w.lower() for w in raw["year_ok_previous_words"]),
         reject_res=tuple(re.compile(r, re.I) for r in raw["not_time"]),
+        sentence_end_re=re.compile(r"[.?!]+['\"”’]*\s+|\n"),
+        abbreviations=frozenset(w.lower() for w in raw["abbreviations"]),
+        reporting_verbs=frozenset(w.lower() for w in raw["reporting_verbs"]),
         dur_reject_after_re=re.compile(rf"^\s*(?:{_alt(raw['duration_reject_after'])})\b", re.I),
     )
 
@@ -260,6 +270,7 @@ class _Cand:
     parts: list["_Cand"] = field(default_factory=list)
     yearless: bool = False   # a month-day whose year was inferred (a range may move it a year back)
     anaphor: tuple | None = None   # (unit, offset, part of day) for "that day", "the next morning" ...
+    year_back: str = ""      # "plain": "a year ago/earlier"; "same": "the same period last year"
 
     def interval(self) -> DateInterval | None:
         if self.iv is None:
@@ -271,21 +282,28 @@ class _Cand:
 class _Ctx:
     """The text, its anchor and the lexicon: what every handler needs."""
 
-    def __init__(self, text: str, anchor: date | None, lex: _Lex):
+    def __init__(self, text: str, anchor: date | None, lex: _Lex, adjectival: bool = False):
         self.text = text
         self.anchor = anchor
         self.lex = lex
+        self.adjectival = adjectival   # mark adjectival durations ("a two-day visit") as TimeML does
 
     def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around [start, end): a period after an abbreviation ("a.m.", "Mr.") ends none."""
         t = self.text
         lo = max(0, start - 200)
-        s = max(t.rfind(". ", lo, start), t.rfind("\n", lo, start), t.rfind("? ", lo, start),
-                t.rfind("! ", lo, start))
-        s = lo if s < 0 else s + 1
         hi = min(len(t), end + 200)
-        cands = [i for i in (t.find(". ", end, hi), t.find("\n", end, hi)) if i >= 0]
-        e = min(cands) if cands else hi
+        ends = [m.end() for m in self.lex.sentence_end_re.finditer(t, lo, hi) if self._ends(m.start())]
+        s = max([i for i in ends if i <= start], default=lo)
+        e = min([i - 1 for i in ends if i > end], default=hi)
         return s, e
+
+    def _ends(self, i: int) -> bool:
+        """Whether the punctuation at i ends a sentence: not after "a.m", "U.S", a single letter, "Mr"."""
+        if self.text[i] != ".":
+            return True
+        w = re.search(r"[A-Za-z.]*$", self.text[max(0, i - 12):i]).group(0)
+        return not (len(w) == 1 or "." in w or w.lower() in self.lex.abbreviations)
 
     def tense(self, start: int, end: int) -> str | None:
         """"future", "past" or None for the clause around [start, end): the nearest tense cue wins,
@@ -295,7 +313,11 @@ class _Ctx:
         lex = self.lex
         skip = {"on", "the", "of", "a", "m", "at"}
         near = [w.lower() for w in before if w.lower() not in skip]
-        if near and near[-1] in lex.deadline_words:
+        tail = " ".join(near[-3:])
+        if near and any(tail == d or tail.endswith(" " + d) for d in lex.deadline_words):
+            for w in _WORD.findall(self.text[end:min(e, end + 60)])[:8]:
+                if w.lower() in lex.past_words and w.lower() not in lex.reporting_verbs:
+                    return "past"   # "Until Thursday, they had not called him a suspect"
             return "future"
         for i in range(len(before) - 1, max(-1, len(before) - 13), -1):
             w = before[i]
@@ -780,6 +802,91 @@ def _resolve_anaphors(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
     return out
 
 
+_PERIOD_REACH = 700   # characters: how far back a named period stays the topic of a comparison
+_PERIOD_VALUE = re.compile(r"^(\d{4})-(?:([QH])([1-4])|(\d\d))$")
+
+
+def _year_back_periods(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """"Profit rose to $5 million from $3 million a year earlier": after a quarter or half-year has been
+    named, "a year ago/earlier" compares with that same period one year back (TimeML values it so)."""
+    out: list[_Cand] = []
+    period: tuple[int, str, int] | None = None   # (year, "Q" / "H" / "M", number) of the last period named
+    seen = -_PERIOD_REACH
+    for c in cands:
+        if c.kind == "period":
+            c = _resolve_period(ctx, c, period if c.start - seen <= _PERIOD_REACH else None)
+            if c is None:
+                continue
+            out.append(c)
+            continue
+        m = _PERIOD_VALUE.match(c.value)
+        if m and c.kind == "date" and not c.year_back:
+            period = (int(m.group(1)), m.group(2) or "M", int(m.group(3) or m.group(4)))
+            seen = c.end
+        elif c.year_back and period is not None and (period[1] != "M" or c.year_back == "same") \
+                and c.start - seen <= _PERIOD_REACH:
+            y, code, n = period
+            if code == "M":
+                q = _Cand(c.start, c.end, "DATE", f"{y - 1}-{n:02d}", _month_iv(y - 1, n), "month", "relative")
+            else:
+                q = _quarter(ctx, "quarter" if code == "Q" else "half", n, y - 1, c.start, c.end, "relative")
+            c = replace(c, value=q.value, iv=q.iv if c.iv is not None else None, precision=q.precision)
+        out.append(c)
+    return out
+
+
+def _h_theperiod(ctx, m):
+    """"the quarter", "the latest period", "the year-ago quarter": the reporting period under discussion
+    (the quarter named last, else the last one completed), or that period one year back."""
+    if not m["det"] and not m["ago"]:
+        return None
+    u = m["u"].lower()
+    adj = re.sub(r"\s+", " ", (m["adj"] or "").lower())
+    det = re.sub(r"\s+", " ", (m["det"] or "").lower())
+    back = bool(m["ago"] or m["ago2"] or det == "last year's")
+    if adj in ("comparable", "corresponding", "same") and not back:
+        return None
+    if ctx.text[m.end():m.end() + 2] == "-" or re.match(r"\s+of\b", ctx.text[m.end():m.end() + 5]):
+        return None   # "the quarter-point cut", "the period of ..." (a span, no reporting period)
+    year = int(m["y0"]) if m["y0"] else None
+    return _Cand(m.start(), m.end(), "DATE", "", kind="period", prio=6 if not (back or year) else 2,
+                 anaphor=(u, "back" if back else "cur", year))
+
+
+def _h_yearagoadj(ctx, m):
+    """"compared with year-earlier profit": the period under discussion, one year back."""
+    c = _shift(ctx, "year", -1, m.start(), m.end())
+    c.prio, c.year_back = 6, "plain"
+    return c
+
+
+def _resolve_period(ctx: _Ctx, c: _Cand, period: tuple | None) -> _Cand | None:
+    """Value of "the quarter" / "the year-ago period" from the period named before (see above)."""
+    unit, mode, year = c.anaphor
+    if period is not None and period[1] in "QH":
+        y, code, n = period
+        if year is not None:   # "the 1988 quarter": the quarter under discussion, in that year
+            y = year
+    elif unit == "quarter" and ctx.anchor is not None:
+        y, m = _add_months(ctx.anchor.year, ((ctx.anchor.month - 1) // 3) * 3 + 1, -3)   # last one completed
+        code, n = "Q", (m - 1) // 3 + 1
+    elif year is not None:
+        return _year_cand(year, c.start, c.end)
+    else:
+        return None
+    if mode == "back":
+        y -= 1
+    q = _quarter(ctx, "quarter" if code == "Q" else "half", n, y, c.start, c.end, "relative")
+    return replace(q, prio=c.prio)
+
+
+def _h_sameperiod(ctx, m):
+    """"the same period last year", "the same month a year ago": resolved by ``_year_back_periods``."""
+    c = _shift(ctx, "year", -1, m.start(), m.end())
+    c.prio, c.year_back = 1, "same"
+    return c
+
+
 def _h_month(ctx, m):
     mo = _month_ok(ctx, m, need_cue=True)
     if mo is None:
@@ -887,6 +994,7 @@ def _h_ago(ctx, m):
     u, f = mapping[unit]
     c = _shift(ctx, u, k * f, m.start(), m.end())
     c.prio = 2
+    c.year_back = "plain" if unit == "year" and k == -1 else ""
     if relative_to_event:
         # "two weeks later" counts from an event in the text, not from publication: the value is the
         # TimeML reading from the anchor, but no interval is claimed
@@ -907,9 +1015,24 @@ def _h_duration(ctx, m):
     plural = m["unit"].lower() != unit
     if n is None and not plural:
         return None    # "some day" is not a duration
-    if n is not None and n != 1 and not plural and not re.match(r"half", numtxt):
-        return None    # "six hour" without the plural is a compound modifier
+    if n is not None and n != 1 and not plural and not re.match(r"half", numtxt) and not ctx.adjectival:
+        return None    # "six hour" without the plural is a compound modifier (marked only in TimeML mode)
     if re.match(r"\d", numtxt) and ctx.text[m.start("num") - 1:m.start("num")] in ("$", "£", "€", "-"):
+        return None
+    return _Cand(m.start(), m.end(), "DURATION", _duration_value(ctx.lex, n, unit), kind="duration", prio=4)
+
+
+def _h_adjdur(ctx, m):
+    """"a 16-hour flight", "a two-day visit": TimeML marks the adjective as a duration; sitrep's own
+    output leaves it out (a compound modifier is no time of an event, and its number is no count)."""
+    if not ctx.adjectival or not _dur_ok(ctx, m):
+        return None
+    unit = _unit_of(ctx.lex, m["unit"])
+    numtxt = m["num"].lower()
+    n = None if numtxt in ("several", "multi") else _num(ctx.lex, numtxt)
+    if n is None and numtxt not in ("several", "multi"):
+        return None
+    if ctx.text[m.start() - 1:m.start()] in ("$", "£", "€", "-"):
         return None
     return _Cand(m.start(), m.end(), "DURATION", _duration_value(ctx.lex, n, unit), kind="duration", prio=4)
 
@@ -1013,7 +1136,8 @@ def _quarter(ctx, u: str, n: int, y: int | None, start, end, basis) -> _Cand:
 
 
 def _h_quarter(ctx, m):
-    if m["pre"] and m["pre"].lower() == "the" and "-" in m.group(0) and not m["year"] and not m["yrel"]:
+    if m["pre"] and m["pre"].lower() == "the" and "-" in m.group(0)[m.start("o") - m.start():] \
+            and not m["year"] and not m["yrel"]:
         return None   # "the third-quarter results": the adjective is tagged without its article (below)
     u = m["u"].lower()
     o = m["o"].lower()
@@ -1025,14 +1149,17 @@ def _h_quarter(ctx, m):
         return None   # "the first half" of a match, a film ...
     y, basis = None, "relative"
     pre = (m["pre"] or "").lower()
-    if m["year"]:
-        y, basis = int(m["year"]), "explicit"
+    if m["year"] or m["y0"]:
+        y, basis = int(m["year"] or m["y0"]), "explicit"
     elif ctx.anchor is not None and (m["yrel"] or pre.endswith("year's")):
         rel = (m["yrel"] or pre.split()[0]).lower()
         y = ctx.anchor.year + {"this": 0, "last": -1, "next": 1}[rel]
     if o == "last" and not pre and not m["year"]:
         return None
-    return _quarter(ctx, u, n, y, m.start(), m.end(), basis)
+    c = _quarter(ctx, u, n, y, m.start(), m.end(), basis)
+    if m["ago"] and y is None and c.iv is not None:   # "the year-ago third quarter"
+        c = _quarter(ctx, u, n, c.iv[0].year - 1, m.start(), m.end(), "relative")
+    return c
 
 
 def _h_quarteradj(ctx, m):
@@ -1440,19 +1567,21 @@ def _parse_anchor(anchor: str | None) -> date | None:
         raise ValueError(f"anchor must be YYYY-MM-DD, got {anchor!r}") from e
 
 
-def tag(text: str, anchor: str | None, split_ranges: bool = False) -> list[Timex]:
+def tag(text: str, anchor: str | None, split_ranges: bool = False, adjectival_durations: bool = False) -> list[Timex]:
     """Time expressions in ``text`` with TIMEX3 type and value, normalised against ``anchor``.
 
     ``anchor`` is the publication date (YYYY-MM-DD) or None, in which case year-less and relative
     expressions get ``X`` placeholders and no interval. Ranges and lists ("5-7 March", "between
     December 12 and 25", "since February") come back as one covering expression; with
     ``split_ranges=True`` they come back as their parts, the way TimeML annotates them.
+    ``adjectival_durations=True`` also marks compound modifiers ("a two-day visit", "a 12-year low") as
+    durations, as TimeML does; sitrep's own output leaves them out.
     """
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     a = _parse_anchor(anchor)
     lex = _lexicon()
-    ctx = _Ctx(text, a, lex)
+    ctx = _Ctx(text, a, lex, adjectival_durations)
     cands: list[_Cand] = []
     hits: dict = {}
     toks: dict[str, list[tuple[int, int]]] = {}
@@ -1474,6 +1603,7 @@ def tag(text: str, anchor: str | None, split_ranges: bool = False) -> list[Timex
     chosen = [_apply_fuzzy(ctx, c) for c in chosen]
     chosen = _select(chosen)
     chosen = _resolve_anaphors(ctx, chosen)
+    chosen = _year_back_periods(ctx, chosen)
     chosen = _join_clock(ctx, chosen)
     chosen = _link_ranges(ctx, chosen)
     if not split_ranges:

@@ -197,7 +197,7 @@ def evaluate(data: Path, predictions_out: Path | None = None) -> dict:
     lines = []
     for d in docs:
         try:
-            pred = tag(d.text, d.dct, split_ranges=True)
+            pred = tag(d.text, d.dct, split_ranges=True, adjectival_durations=True)
         except Exception as e:  # noqa: BLE001 - one document never stops the run
             print(f"tagging failed on {d.name}: {e}", file=sys.stderr)
             pred = []

@@ -51,6 +51,7 @@ class _Cand:
     absorbed: bool = False
     counts: dict = field(default_factory=dict)
     inner: list = field(default_factory=list)    # events absorbed into this speech act
+    victims: list = field(default_factory=list)  # noun heads of the counted casualties (targets)
 
     @property
     def tok(self):
@@ -181,8 +182,24 @@ def _actor_spans(head):
             continue
         if member.pos_ == "PRON":
             continue
+        nations = _coordinated_nationalities(member)
+        if nations:          # "the Russian and Turkish officers": one actor per nationality
+            spans.extend(member.doc[t.i:t.i + 1] for t in nations)
+            continue
         spans.append(_span_of(member))
     return spans
+
+
+def _coordinated_nationalities(noun) -> list:
+    """Two or more coordinated nationality adjectives on a common noun ("Russian and Turkish troops")."""
+    if noun.pos_ != "NOUN":
+        return []
+    for ch in noun.children:
+        if ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE"):
+            group = [ch] + [c for c in ch.conjuncts if c.ent_type_ in ("NORP", "GPE")]
+            if len(group) >= 2:
+                return sorted(group, key=lambda t: t.i)
+    return []
 
 
 def _actor(span, role) -> Actor:
@@ -235,7 +252,8 @@ def _sources_targets(c: _Cand):
                     if ch.lower_ in ("on", "against", "with", "upon") or g.ent_type_ in ACTOR_LABELS:
                         tgt.append(g)
         # "X said he would ...": a pronoun subject stands for the speaker
-        if not src and any(ch.dep_ in SUBJ_DEPS and ch.pos_ == "PRON" for ch in verb.children) \
+        if all(s.pos_ == "PRON" for s in src) \
+                and any(ch.dep_ in SUBJ_DEPS and ch.pos_ == "PRON" for ch in verb.children) \
                 and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_LEMMAS:
             src.extend(ch for ch in verb.head.children if ch.dep_ in SUBJ_DEPS and ch.pos_ != "PRON")
         if c.type == "REQUEST":   # "called for X to ...", "looking for X to ..."
@@ -244,8 +262,11 @@ def _sources_targets(c: _Cand):
                     tgt.extend(g for g in ch.children if g.dep_ == "pobj")
                 if ch.dep_ in ("advcl", "xcomp", "ccomp"):
                     tgt.extend(g for g in ch.children if g.dep_ == "nsubj" and g.pos_ != "PRON")
-        # a clause without its own subject takes the subject of the verb it depends on
-        if not src and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i:
+        # a clause without its own subject takes the subject of the verb it depends on ("After X was
+        # hit, Y called ..." has its own passive subject: Y is not the one who hit)
+        own_subject = any(ch.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+                          for ch in verb.children)
+        if not src and not own_subject and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i:
             for ch in verb.head.children:
                 if ch.dep_ in SUBJ_DEPS:
                     src.append(ch)
@@ -264,9 +285,9 @@ def _sources_targets(c: _Cand):
     actors, seen = [], set()
     for role, heads in (("source", src), ("target", tgt)):
         for h in heads:
-            if h.pos_ in ("PRON", "NUM", "DET"):
+            if h.pos_ in ("NUM", "DET"):
                 continue
-            for sp in _actor_spans(h):
+            for sp in _actor_spans(h):     # a pronoun itself is dropped there, its conjuncts kept
                 key = (sp.start_char, sp.end_char)
                 if key in seen or len(sp.text) < 2:
                     continue
@@ -720,6 +741,27 @@ def _assign_counts(sent, cands, trig):
             owner = min(pool, key=lambda c: abs(c.tok.i - word.i), default=None)
         if owner is not None and kind not in owner.counts:
             owner.counts[kind] = count
+            victim = _victim_group(qtok, head)
+            if victim is not None and kind in ("killed", "injured", "wounded", "captured", "abducted",
+                                               "arrested", "detained", "missing", "dead"):
+                owner.victims.append(victim)
+
+
+def _victim_group(qtok, head):
+    """The people a casualty count is about, when a nationality or named group qualifies them ("36 Dutch
+    sailors", "58 X soldiers ..., including 12 in a storm"): they are the event's target."""
+    group = head if head.pos_ in ("NOUN", "PROPN") and head.i != qtok.i else None
+    if group is None and qtok.dep_ == "pobj" and qtok.head.lower_ in ("including", "among"):
+        gov = qtok.head.head                   # "including 12" hangs on the verb or on the group noun
+        if gov.pos_ in ("NOUN", "PROPN"):
+            group = gov
+        else:
+            group = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")), None)
+    if group is None or group.pos_ not in ("NOUN", "PROPN"):
+        return None
+    qualified = group.ent_type_ in ACTOR_LABELS or any(
+        c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in ACTOR_LABELS for c in group.children)
+    return group if qualified else None
 
 
 # ---------------------------------------------------------------------------------------------- modes
@@ -798,6 +840,17 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
     return merged
 
 
+def _merged_actors(c: _Cand) -> list[Actor]:
+    """Participants of an event from all its merged triggers ("X called for ... and urged Y": X and Y)."""
+    actors = _sources_targets(c)
+    for extra in c.tokens[1:]:
+        sub = _Cand([extra], c.type, c.mode, extra.i + 1, head=clause_head(extra))
+        for a in _sources_targets(sub):
+            if all((a.start, a.end) != (b.start, b.end) for b in actors):
+                actors.append(a)
+    return actors
+
+
 def _deontic_actors(c: _Cand) -> list[Actor]:
     """For "X said Y must Z": X (the speaker) is the source, Y (who must act) the target."""
     head = c.head if c.head is not None else c.tok
@@ -855,7 +908,12 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
             continue
         for c in cands:
             status, cue = status_cue(c.tok, trig)
-            actors = _sources_targets(c)
+            actors = _merged_actors(c)
+            for v in c.victims:
+                for sp in _actor_spans(v):
+                    a = _actor(sp, "target")
+                    if all(not (a.start < b.end and b.start < a.end) for b in actors):
+                        actors.append(a)
             if c.inner and not any(a.role == "target" for a in actors):
                 # "threatened to shell X", "urged Y to ...": the requested/threatened event's target
                 for inner in c.inner:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from sitrep.config import DATA_DIR
@@ -71,6 +73,90 @@ def load_cues(data_dir: Path = DATA_DIR / "quotes") -> CueLexicon:
     return CueLexicon(forms=forms, phrases={k.lower(): v for k, v in (hand.get("phrases") or {}).items()},
                       extensions=tuple(e.lower() for e in hand.get("cue_extensions", [])),
                       org_nouns=frozenset(w.lower() for w in hand.get("organisation_nouns", [])))
+
+
+# --------------------------------------------------------------------------- learned cue model
+CUE_MODEL = "cue_model.npz"
+N_HASH = 1 << 18                                # hashed feature space of the cue classifier
+CUE_THRESHOLD = 0.5
+_QUOTE_TOKENS = {"“", "”", '"', "''", "«", "»", "``"}
+
+
+@dataclass(frozen=True)
+class CueModel:
+    """Logistic regression over hashed parse features that says whether a verb is an attribution cue;
+    trained on the PolNeAR train split by scripts/train_quote_cues.py."""
+    weights: np.ndarray                         # (N_HASH,) float
+    bias: float
+    threshold: float
+
+
+@lru_cache(maxsize=4)
+def load_cue_model(data_dir: Path = DATA_DIR / "quotes") -> CueModel | None:
+    path = data_dir / CUE_MODEL
+    if not path.exists():
+        log.warning("no cue model at %s: falling back to the cue lexicon", path)
+        return None
+    z = np.load(path)
+    return CueModel(weights=z["weights"].astype(np.float32), bias=float(z["bias"]),
+                    threshold=float(z["threshold"]))
+
+
+def feature_index(name: str) -> int:
+    """Stable hash of a feature name (crc32, so training and run time agree across processes)."""
+    return zlib.crc32(name.encode("utf-8")) % N_HASH
+
+
+def _subject_child(tok):
+    for c in tok.children:
+        if c.dep_ in SUBJECT_DEPS or c.dep_ == "agent":
+            return c
+    return None
+
+
+def cue_features(tok, in_quote: bool, lex: CueLexicon) -> list[str]:
+    """Features of one candidate cue token: its word, lemma and parse role, its dependents (a clausal
+    complement, a subject and what kind of subject), its neighbours, and where it stands to quote marks."""
+    doc = tok.doc
+    low, lem, dep, pos = tok.lower_, tok.lemma_.lower(), tok.dep_, tok.tag_
+    prev1 = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
+    prev2 = doc[tok.i - 2].lower_ if tok.i > 1 else "<s>"
+    next1 = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
+    next2 = doc[tok.i + 2].lower_ if tok.i + 2 < len(doc) else "</s>"
+    kids = sorted({c.dep_ for c in tok.children})
+    f = ["b", "w=" + low, "l=" + lem, "t=" + pos, "d=" + dep, "ld=" + lem + "|" + dep, "lt=" + lem + "|" + pos,
+         "hd=" + tok.head.lemma_.lower() + "|" + dep, "hp=" + tok.head.pos_ + "|" + dep,
+         "p1=" + prev1, "n1=" + next1, "ln1=" + lem + "|" + next1, "p2=" + prev2 + "|" + prev1,
+         "n2=" + next1 + "|" + next2, "sfx=" + low[-3:], "q=" + str(in_quote), "lq=" + lem + "|" + str(in_quote),
+         "lex=" + lex.forms.get(low, "-"), "qp=" + str(prev1 in _QUOTE_TOKENS or prev2 in _QUOTE_TOKENS),
+         "qn=" + str(next1 in _QUOTE_TOKENS or next2 in _QUOTE_TOKENS), "colon=" + str(next1 == ":")]
+    for k in kids:
+        f.append("k=" + k)
+        f.append("lk=" + lem + "|" + k)
+    f.append("kk=" + "|".join(k for k in kids if k in CONTENT_DEPS or k in {"dobj", "nsubj", "nsubjpass",
+                                                                            "prep", "mark", "advcl"}))
+    subj = _subject_child(tok)
+    if subj is not None:
+        s_ent = subj.ent_type_ or "-"
+        s_kind = subj.lower_ if subj.pos_ == "PRON" else subj.pos_
+        f += ["se=" + s_ent, "sk=" + s_kind, "lse=" + lem + "|" + s_ent, "ssl=" + subj.lemma_.lower()]
+    else:
+        f.append("se=none")
+    return f
+
+
+def score_cues(nlp_doc, text: str, model: CueModel, lex: CueLexicon) -> dict[int, float]:
+    """Cue probability of every verb of the document, by token index."""
+    quoted = find_quoted(text)
+    out: dict[int, float] = {}
+    w = model.weights
+    for tok in nlp_doc:
+        if tok.pos_ not in {"VERB", "AUX"} or tok.dep_ in {"amod", "compound"} or not tok.text.isalpha():
+            continue
+        in_q = any(q.start <= tok.idx < q.end for q in quoted)
+        z = model.bias + float(sum(w[feature_index(x)] for x in cue_features(tok, in_q, lex)))
+        out[tok.i] = 1.0 / (1.0 + np.exp(-z))
+    return out
 
 
 # --------------------------------------------------------------------------- quote marks
@@ -244,11 +330,17 @@ class _Found:
     quoted: Quoted | None = None
 
 
-def _cue_tokens(nlp_doc, lex: CueLexicon, text: str) -> list[Cue]:
+def _cue_tokens(nlp_doc, lex: CueLexicon, text: str, model: CueModel | None = None) -> list[Cue]:
+    """Cue verbs (by the learned model when there is one, else by the lexicon) and cue phrases."""
     cues = []
+    scores = score_cues(nlp_doc, text, model, lex) if model is not None else None
     for tok in nlp_doc:
         low = tok.lower_
-        if tok.dep_ not in {"amod", "compound"} and low in lex.forms and tok.pos_ in {"VERB", "AUX"}:
+        if scores is not None:
+            is_cue = scores.get(tok.i, 0.0) >= model.threshold
+        else:
+            is_cue = tok.dep_ not in {"amod", "compound"} and low in lex.forms and tok.pos_ in {"VERB", "AUX"}
+        if is_cue:
             s, e = _cue_span(tok, lex, text)
             cues.append(Cue(tok, s, e, lex.forms.get(low, "speech")))
             continue
@@ -361,16 +453,17 @@ def _close_marks(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return s, e
 
 
-def extract_quotes(ann: Annotation, kb=None, nominal: bool = False) -> list[Quote]:
+def extract_quotes(ann: Annotation, kb=None, nominal: bool = False,
+                   cue_model: CueModel | None = None) -> list[Quote]:
     """Every attribution in one document, in text order. ``nominal`` also takes a cue verb's noun object
     as its content ("criticized the plan"), as PolNeAR annotates; off for reports, where such
-    "quotes" say nothing."""
+    "quotes" say nothing. ``cue_model``: the cue classifier (default: the shipped one)."""
     text = ann.doc.text
     nlp_doc = ann.nlp_doc
     if nlp_doc is None or not text:
         return []
     lex = load_cues()
-    found = _find(nlp_doc, text, lex, nominal)
+    found = _find(nlp_doc, text, lex, nominal, cue_model or load_cue_model())
     return _to_records(found, ann, text)
 
 
@@ -384,11 +477,12 @@ def _tok_at(nlp_doc, char: int):
     return nlp_doc[-1] if len(nlp_doc) else None
 
 
-def _find(nlp_doc, text: str, lex: CueLexicon, nominal: bool = False) -> list[_Found]:
+def _find(nlp_doc, text: str, lex: CueLexicon, nominal: bool = False,
+          model: CueModel | None = None) -> list[_Found]:
     quoted = find_quoted(text)
     direct = [q for q in quoted if q.words(text) >= MIN_DIRECT_WORDS or
               re.search(r"[.!?,]\s*$", text[q.start:q.end])]
-    cues = _cue_tokens(nlp_doc, lex, text)
+    cues = _cue_tokens(nlp_doc, lex, text, model)
     cue_by_i = {c.token.i: c for c in cues}
     verb_cues = {c.token.i: c for c in cues if c.token.pos_ in {"VERB", "AUX"}}
     used: set[int] = set()
