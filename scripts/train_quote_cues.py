@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import DocBin
@@ -26,11 +27,12 @@ from sitrep.annotate.nlp import load_pipeline
 from sitrep.config import DATA_DIR, Config
 from sitrep.eval.quotes import TYPES, _match, _prf, _strip, load_split, predicted_spans, read_gold
 from sitrep.extract.quotes import (CUE_MODEL, N_HASH, CueModel, cue_features, extract_quotes, feature_index,
-                                   find_quoted, load_cues)
+                                   find_quoted, is_candidate, load_cues)
 from sitrep.records import Annotation, Document, Published
 
 C = 0.5                      # inverse L2 strength
 HOLDOUT_EVERY = 5            # every 5th article is held out for the threshold
+MIN_PREP = 8                 # a cue preposition must be seen this often
 
 
 def parse(train: Path, docbin: Path | None):
@@ -50,12 +52,12 @@ def parse(train: Path, docbin: Path | None):
 
 
 def examples(text: str, ann_text: str, doc, lex):
-    """(feature index lists, labels) for the verbs of one article."""
+    """(feature index lists, labels) for the candidate tokens of one article."""
     gold = [_strip(text, *sp) for sp in read_gold(ann_text)["cue"]]
     quoted = find_quoted(text)
     rows, labels = [], []
     for tok in doc:
-        if tok.pos_ not in {"VERB", "AUX"} or tok.dep_ in {"amod", "compound"} or not tok.text.isalpha():
+        if not is_candidate(tok):
             continue
         span = next((g for g in gold if g[0] <= tok.idx < g[1]), None)
         head_in = span is not None and tok.head.i != tok.i and span[0] <= tok.head.idx < span[1]
@@ -63,6 +65,32 @@ def examples(text: str, ann_text: str, doc, lex):
         rows.append(sorted({feature_index(f) for f in cue_features(tok, in_q, lex)}))
         labels.append(int(span is not None and not head_in))
     return rows, labels
+
+
+def prep_rates(articles, docs) -> dict[str, dict]:
+    """How often a preposition right after a gold cue verb with no clause or object ("pointed to X",
+    "talked about X") is part of the cue: {prep: {"in": n, "out": n}}."""
+    counts: dict[str, list[int]] = {}
+    for (_, text, ann_text), doc in zip(articles, docs):
+        for s, e in {_strip(text, *x) for x in read_gold(ann_text)["cue"]}:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None or span.root.pos_ not in {"VERB", "AUX"} or span.root.i + 1 >= len(doc):
+                continue
+            verb, nxt = span.root, doc[span.root.i + 1]
+            if nxt.head.i != verb.i or nxt.dep_ != "prep" or any(
+                    c.dep_ in {"ccomp", "xcomp", "parataxis", "dobj"} for c in verb.children):
+                continue
+            counts.setdefault(nxt.lower_, [0, 0])[int(s <= nxt.idx < e)] += 1
+    return {p: {"in": c[1], "out": c[0]} for p, c in sorted(counts.items(), key=lambda x: -sum(x[1]))}
+
+
+def write_preps(rates: dict[str, dict], out: Path) -> None:
+    keep = {p: c for p, c in rates.items() if c["in"] + c["out"] >= MIN_PREP and c["in"] > c["out"]}
+    header = ("# Prepositions that PolNeAR counts as part of a cue verb that has no clause or object of its own\n"
+              "# (\"pointed to\", \"talked about\"): learned from the PolNeAR train split (Newell, Margolin &\n"
+              "# Ruths 2018) by scripts/train_quote_cues.py; in/out = times the preposition right after such a gold\n"
+              "# cue verb is inside / outside the cue span. Kept: seen at least 8 times, inside more often.\n")
+    out.write_text(header + yaml.safe_dump({"preps": keep}, sort_keys=False), encoding="utf-8")
 
 
 def matrix(rows):
@@ -105,13 +133,15 @@ def main() -> None:
     args = ap.parse_args()
     if args.train.name != "train":
         sys.exit("train on the PolNeAR train split only")
-    lex = load_cues()
     articles, docs = parse(args.train, args.docbin)
+    write_preps(prep_rates(articles, docs), DATA_DIR / "quotes" / "cue_preps.yaml")
+    load_cues.cache_clear()
+    lex = load_cues()
     per_doc = [examples(t, a, d, lex) for (_, t, a), d in zip(articles, docs)]
     fold = [i % HOLDOUT_EVERY == 0 for i in range(len(articles))]
     rows = [r for (rs, _), h in zip(per_doc, fold) if not h for r in rs]
     labels = [y for (_, ys), h in zip(per_doc, fold) if not h for y in ys]
-    print(f"{len(rows)} verbs, {sum(labels)} cues in the fit part", file=sys.stderr)
+    print(f"{len(rows)} candidates, {sum(labels)} cues in the fit part", file=sys.stderr)
     clf = fit(rows, labels)
     held = [(a, d) for a, d, h in zip(articles, docs, fold) if h]
     best = None

@@ -212,7 +212,9 @@ def fuse_corpus(store, documents: list[Document], extractions: list[Extraction],
                for d in documents), config.fusion_km)).encode()).hexdigest()
     if store.incidents_fingerprint() == fingerprint:
         return store.incidents()
-    mentions = [e for x in extractions for e in x.events]
+    from sitrep.resolve import reportable
+
+    mentions = [e for x in extractions for e in x.events if reportable(e)]
     incidents = fuse(mentions, documents, config)
     store.replace_incidents(incidents, fingerprint)
     return incidents

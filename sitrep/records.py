@@ -180,6 +180,7 @@ class EventMention:
     counts: dict[str, Count] = field(default_factory=dict)
     outlet: str | None = None
     published: str | None = None
+    tense: str | None = None           # past | present | future of the trigger's clause (None: non-finite)
 
 
 @dataclass

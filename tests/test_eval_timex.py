@@ -72,3 +72,18 @@ def test_score_follows_te3_definitions():
     # attribute F1 = relaxed F1 x accuracy over the matched gold expressions (1 of 2 right)
     assert r["value_f1"] == pytest.approx(2 / 3 * 1 / 2)
     assert r["type_f1"] == pytest.approx(2 / 3 * 1 / 2)
+
+
+def test_evaluate_scores_adjectival_durations_the_timeml_way(tmp_path):
+    """The evaluation tags as TimeML annotates: "a two-day visit" carries a DURATION (sitrep's own output
+    leaves the adjective out). The file is written here, in TimeML 1.2 form."""
+    tml = ('<?xml version="1.0" ?>\n<TimeML>\n<DOCID>T1</DOCID>\n'
+           '<DCT><TIMEX3 tid="t0" type="DATE" value="2020-03-06" functionInDocument="CREATION_TIME">'
+           '2020-03-06</TIMEX3></DCT>\n<TEXT>\nThe envoy ended a <TIMEX3 tid="t1" type="DURATION" value="P2D">'
+           'two-day</TIMEX3> visit on <TIMEX3 tid="t2" type="DATE" value="2020-03-05">Thursday</TIMEX3>.\n'
+           '</TEXT>\n</TimeML>\n')
+    (tmp_path / "t1.tml").write_text(tml, encoding="utf-8")
+    r = evaluate(tmp_path)
+    assert (r["gold"], r["pred"]) == (2, 2)
+    assert r["strict"]["f1"] == pytest.approx(1.0)
+    assert r["value_f1"] == pytest.approx(1.0)

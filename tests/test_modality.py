@@ -65,3 +65,32 @@ def test_denied(run):
 def test_denied_negation(run):
     ev = _one(run("Government troops did not shell the village on Sunday."), "ASSAULT")
     assert ev.status == "denied"
+
+
+def test_negation_does_not_reach_a_circumstance_phrase(run):
+    ev = run("The envoys did not settle their dispute during a meeting in Oslo on 2 June.")
+    assert _one(ev, "CONSULT").status == "reported"
+
+
+def test_purpose_clause_is_hypothetical(run):
+    ev = run("The army sent troops to the river on Monday to prevent smugglers from crossing.")
+    prevent = [e for e in ev if e.trigger == "prevent"]
+    assert prevent and all(e.status == "hypothetical" for e in prevent)
+
+
+def _statuses(ev, trigger):
+    found = [e.status for e in ev if e.trigger == trigger]
+    assert found, f"no {trigger!r} in {[(e.type, e.trigger) for e in ev]}"
+    return found
+
+
+def test_in_order_to_and_in_a_bid_to(run):
+    ev = run("In order to prevent a collapse of the talks, Chile has deployed mediators.")
+    assert set(_statuses(ev, "prevent")) == {"hypothetical"}
+    ev = run("The two presidents meet in Lima on Friday in a bid to ease tensions.")
+    assert set(_statuses(ev, "ease")) == {"hypothetical"}
+
+
+def test_need_to_is_not_a_report(run):
+    ev = run("The minister said, 'we need to maintain a truce in the north first'.")
+    assert "reported" not in _statuses(ev, "truce")

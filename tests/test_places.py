@@ -208,3 +208,80 @@ def test_every_seed_event_place_resolves_within_its_radius(kb, annotate, shared,
         assert p is not None, e["place"]
         d = km(p.lat, p.lon, e["lat"], e["lon"])
         assert d <= e["within_km"], (e["place"], p, round(d))
+
+
+# --------------------------------------------------------------------------- places the NER mislabels
+def _ann(text, labelled):
+    """An annotation with the given (surface, label) entities, as a statistical NER might produce them."""
+    from sitrep.records import Annotation, EntitySpan
+
+    ents, pos = [], 0
+    for surface, label in labelled:
+        start = text.index(surface, pos)
+        ents.append(EntitySpan(start, start + len(surface), surface, label))
+        pos = start + len(surface)
+    return Annotation(Document(id="t", path="t", text=text), None, [(0, len(text))], ents, [], None)
+
+
+def test_town_labelled_person_is_a_place_in_place_syntax(kb):
+    text = ("A Gainesville man was hurt on Friday. Officers in Gainesville said the driver, John Smith, "
+            "fled. Smith was found later.")
+    ann = _ann(text, [("Gainesville", "PERSON"), ("Gainesville", "PERSON"), ("John Smith", "PERSON"),
+                      ("Smith", "PERSON")])
+    got = {m.text for m in resolve_place_mentions(ann, kb)}
+    assert "Gainesville" in got
+    assert "Smith" not in got                      # a surname of a full name stays a person
+
+
+def test_person_named_like_a_town_stays_a_person(kb):
+    # a title before the name; a surname the model labels a place as often as a person
+    text = ("Coach Ripley said the team played well. Officers questioned Emilie Holroyd; Holroyd left. "
+            "Holroyd returned.")
+    ann = _ann(text, [("Ripley", "GPE"), ("Emilie Holroyd", "PERSON"), ("Holroyd", "GPE"), ("Holroyd", "PERSON")])
+    assert not {m.text for m in resolve_place_mentions(ann, kb)} & {"Ripley", "Holroyd"}
+
+
+def test_state_after_a_comma_decides_which_town(kb):
+    for text, admin1 in [("The fair opened in Paris, Texas, on Monday.", "Texas"),
+                         ("Flooding closed roads in Paris, Tenn., overnight.", "Tennessee")]:
+        ann = _ann(text, [("Paris", "GPE")])
+        places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+        assert places["Paris"].country == "USA" and places["Paris"].admin1 == admin1, text
+
+
+def test_listed_counties_and_party_states(kb):
+    text = "School boards in Barrow, Jackson and Madison counties met. Rep. Jane Doe, D-Ga., spoke."
+    ann = _ann(text, [("Barrow", "GPE"), ("Jackson", "PERSON"), ("Madison", "GPE"), ("Jane Doe", "PERSON")])
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert {"Barrow", "Jackson", "Madison", "Ga."} <= set(places)
+    assert places["Jackson"].precision == "district" and places["Jackson"].admin1 == "Georgia"
+    assert places["Ga."].precision == "province"
+
+
+def test_state_inside_an_organisation_name_is_context_not_a_mention(kb):
+    text = "The Ohio Department of Health said cases rose in Dublin."
+    ann = _ann(text, [("The Ohio Department of Health", "ORG"), ("Dublin", "GPE")])
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert set(places) == {"Dublin"}               # the organisation's name is not a place mention ...
+    assert places["Dublin"].country == "USA"       # ... but it says which Dublin
+
+
+def test_gazetteer_cache_round_trip(tmp_path, monkeypatch):
+    import sitrep.kb.gazetteer as G
+
+    monkeypatch.setenv("SITREP_CACHE", str(tmp_path))
+    built = G._base()                               # no cache yet: built, then pickled
+    assert list(tmp_path.glob("gazetteer-*.pickle"))
+    cached = G._base()
+    assert len(cached.entries) == len(built.entries) and cached.names == built.names
+    assert cached.entry("ocha:C3916") == built.entry("ocha:C3916")
+
+
+def test_a_capital_abroad_does_not_pull_syrian_towns_to_its_neighbourhood(kb, annotate):
+    # Washington is now read as the US capital; Damascus, Maryland lies near it, but the story is Syrian
+    ann = annotate("Officials in Washington and Moscow discussed the offensive in Idlib on Monday. "
+                   "Damascus said its forces in Syria would press on toward Saraqeb, and Washington warned "
+                   "Turkey and Russia against escalation.")
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert places["Damascus"].country == "SYR"
+    assert places["Washington"].gazetteer_id == "geonames:4140963"      # the city, not the state

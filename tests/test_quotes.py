@@ -97,3 +97,44 @@ def test_headline_colon_attribution(nlp):
     qs = quotes(nlp, text)
     assert len(qs) == 1 and qs[0].cue == ":" and qs[0].speaker.text == "Akar"
     assert qs[0].content == "Turkish troops will stay at the observation posts"
+
+
+# ----------------------------------------------------------------- learned cue model (scripts/train_quote_cues.py)
+def test_cue_model_is_shipped_small_and_loads():
+    from sitrep.config import DATA_DIR
+    from sitrep.extract.quotes import CUE_MODEL, N_HASH, load_cue_model
+    path = DATA_DIR / "quotes" / CUE_MODEL
+    assert path.stat().st_size < 5 * 1024 * 1024
+    model = load_cue_model()
+    assert model is not None and model.weights.shape == (N_HASH,) and 0 < model.threshold < 1
+
+
+def test_no_cue_model_falls_back_to_lexicon(tmp_path):
+    from sitrep.extract.quotes import load_cue_model
+    assert load_cue_model(tmp_path) is None
+
+
+def test_model_finds_cue_verbs_outside_the_lexicon(nlp):
+    # neither "scoffed" nor "mused" is in cues.yaml or cues_learned.yaml
+    (q,) = quotes(nlp, "The colonel scoffed that the rebels had never held the ridge.")
+    assert q.cue == "scoffed" and q.speaker.text == "The colonel"
+    assert q.content == "that the rebels had never held the ridge"
+    (q,) = quotes(nlp, "“We have nothing left to give,” the farmer mused.")
+    assert q.kind == "direct" and q.cue == "mused" and q.speaker.text == "the farmer"
+
+
+def test_model_rejects_plain_action_verbs(nlp):
+    assert quotes(nlp, "Army engineers repaired the bridge and trucks crossed the river on Monday.") == []
+
+
+def test_cue_span_takes_particle_and_clitic_negation(nlp):
+    (q,) = quotes(nlp, "The spokesman pointed out that the convoy had not left the border crossing.")
+    assert q.cue == "pointed out" and q.content == "that the convoy had not left the border crossing"
+    (q,) = quotes(nlp, "The governor hasn’t said whether the curfew will be lifted.")
+    assert q.cue == "hasn’t said" and q.content == "whether the curfew will be lifted"
+
+
+def test_parenthetical_cue_takes_the_clause_after_it(nlp):
+    (q,) = quotes(nlp, "The ceasefire, the minister said, would hold until the talks in Geneva.")
+    assert q.cue == "said" and q.speaker.text == "the minister"
+    assert q.content == "would hold until the talks in Geneva"

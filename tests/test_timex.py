@@ -179,3 +179,101 @@ def test_numeric_dates_take_the_reading_nearest_before_the_anchor():
     assert one("Reports dated 03/05/2020 were released.", FRI, "03/05/2020").value == "2020-03-05"
     assert one("Reports dated 03/05/2020 were released.", "2020-05-10", "03/05/2020").value == "2020-05-03"
     assert one("Reports dated 25/02/2020 were released.", FRI, "25/02/2020").value == "2020-02-25"
+
+
+# ---------------------------------------------------------------- rules added for TimeML conformance (round 3)
+@pytest.mark.parametrize("text", [
+    "Talks had previously collapsed in the capital.",
+    "So far no group has claimed the attack.",
+    "Future talks will decide the fate of the corridor.",
+    "He was formerly a commander of the brigade.",
+])
+def test_aspectual_adverbs_are_no_time_references(text):
+    assert tag(text, FRI) == []
+
+
+def test_references_that_stay():
+    assert one("Nobody can predict the future of the truce.", FRI, "the future").value == "FUTURE_REF"
+    assert one("More recently the militia withdrew.", FRI, "More recently").value == "PAST_REF"
+
+
+def test_adjectival_durations_only_in_timeml_mode():
+    text = "After a 16-hour flight she began a two-day visit; a 57-year-old man met her."
+    assert tag(text, FRI) == []
+    v = {t.text: (t.type, t.value) for t in tag(text, FRI, adjectival_durations=True)}
+    assert v == {"16-hour": ("DURATION", "PT16H"), "two-day": ("DURATION", "P2D")}
+    t = tag("They held a six hour meeting.", FRI, adjectival_durations=True)
+    assert [(x.text, x.value) for x in t] == [("six hour", "PT6H")]
+
+
+def test_a_year_earlier_compares_with_the_quarter_under_discussion():
+    text = "Net income rose to $5 million in the third quarter from $3 million a year earlier."
+    v = values(text, "1989-10-26")
+    assert v["the third quarter"] == "1989-Q3"
+    assert v["a year earlier"] == "1988-Q3"
+    # without a period named before, "a year ago" is the year before publication
+    assert one("Prices were higher a year ago.", "1989-10-26", "a year ago").value == "1988"
+
+
+def test_reporting_periods():
+    text = ("The firm lost $2 million in the latest quarter, against a profit of $1 million in the "
+            "year-ago quarter. Sales fell in the quarter.")
+    v = values(text, "1989-10-26")
+    assert v["the latest quarter"] == "1989-Q3"
+    assert v["the year-ago quarter"] == "1988-Q3"
+    assert v["the quarter"] == "1989-Q3"
+    v = values("Car sales rose in January compared with the same month a year ago.", "2020-02-10")
+    assert v["January"] == "2020-01"
+    assert v["the same month a year ago"] == "2019-01"
+    assert tag("The truce ended the period of calm.", FRI) == []
+    # a city quarter is no reporting period
+    assert tag("Shelling hit the quarter overnight.", FRI) == []
+    assert tag("Rebels held the Christian quarter of the old city.", FRI) == []
+
+
+def test_abbreviation_periods_do_not_end_the_clause():
+    t = one("Rebels were given until 9 a.m. Tuesday to leave the town.", FRI, "9 a.m. Tuesday")
+    assert t.value == "2020-03-10T09:00"
+    assert one("Until Thursday, they had not named a suspect.", FRI, "Until Thursday").value == "2020-03-05"
+    assert one("Aid may arrive as early as Tuesday.", FRI, "Tuesday").value == "2020-03-10"
+
+
+def test_bare_clock_time_takes_its_sentence_day_or_the_last_full_date():
+    text = "The shelling began on 2 March 2019. At 10 p.m. a second wave hit the town."
+    assert one(text, FRI, "10 p.m.").value == "2019-03-02T22:00"
+    text = "The convoy left Tuesday from the depot near the border at 22:30 GMT with 40 trucks."
+    assert one(text, FRI, "22:30 GMT").value == "2020-03-03T22:30Z"
+    assert one("The convoy left at 10 p.m. with 40 trucks.", FRI, "10 p.m.").value == "2020-03-06T22:00"
+    # a weekday in an earlier sentence does not move a clock time off the publication date
+    text = "Rebels attacked on Sunday. The agreement reached in Moscow calls for a truce as of midnight."
+    assert one(text, FRI, "midnight").value == "2020-03-06T24:00"
+
+
+def test_quarters_as_durations_and_fractions():
+    assert one("Losses grew over the past two quarters.", FRI, "the past two quarters").value == "P2Q"
+    assert tag("A quarter of the houses were destroyed.", FRI) == []
+    assert tag("Three quarters of the voters stayed home.", FRI) == []
+    assert one("Stocks fell for five trading days.", FRI, "five trading days").value == "P5D"
+
+
+def test_over_as_quantifier_or_preposition():
+    assert one("The siege lasted over a week.", FRI, "over a week").value == "P1W"
+    assert one("The front line moved over three years.", FRI, "three years").value == "P3Y"
+
+
+def test_spelled_out_years():
+    assert one("In nineteen ninety-one the war ended.", FRI, "nineteen ninety-one").value == "1991"
+    assert one("January nineteen ninety-seven was cold.", FRI, "January nineteen ninety-seven").value == "1997-01"
+    assert tag("Nineteen ninety people fled the camp.", FRI) == []
+
+
+def test_short_decades_but_not_ages():
+    v = values("Rebels recalled the militias of the 80s and 90s and the chaos of the nineties.", "2020-03-06")
+    assert (v["the 80s"], v["90s"], v["the nineties"]) == ("198", "199", "199")
+    assert tag("The commander, in his 70s, fled with men in their forties.", FRI) == []
+
+
+def test_term_references():
+    assert one("Aid will be scarce in the near term.", FRI, "the near term").value == "FUTURE_REF"
+    assert one("The crossing stays shut for the time being.", FRI, "the time being").value == "PRESENT_REF"
+    assert one("The army posted two consecutive quarters of losses.", FRI, "two consecutive quarters").value == "P2Q"

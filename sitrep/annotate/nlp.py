@@ -14,12 +14,27 @@ log = logging.getLogger(__name__)
 KEPT_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "ACTOR", "PLACE"}
 
 
+def _blank_line_sentences(doc):
+    """A blank line ends a sentence (a headline, a dateline or a caption is never glued to the next
+    paragraph); the parser keeps these boundaries and finds the others itself."""
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str, with_patterns: bool = True, actor_files: tuple = (), place_files: tuple = ()):
     """Load a spaCy pipeline once per process and add our entity patterns before its NER."""
     import spacy
 
+    from spacy.language import Language
+
     nlp = spacy.load(model)
+    if "parser" in nlp.pipe_names:
+        if not Language.has_factory("sitrep_blank_line_sentences"):
+            Language.component("sitrep_blank_line_sentences", func=_blank_line_sentences)
+        nlp.add_pipe("sitrep_blank_line_sentences", before="parser")
     if with_patterns:
         from sitrep.kb import KnowledgeBase
 

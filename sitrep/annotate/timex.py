@@ -24,7 +24,12 @@ the date (the year is written), "relative" when it was computed from the anchor 
 Ranges and lists ("5-7 March", "between December 12 and 25", "from 5 March to 18 August", "since
 February", "until 18 August") come back as one expression whose interval runs from the first to the last
 day and whose value is the smallest calendar unit containing both ends ("2019-12"); ``tag(...,
-split_ranges=True)`` returns the parts instead, as TimeML annotates them (used for TempEval scoring).
+split_ranges=True)`` returns the parts instead, as TimeML annotates them (used for TempEval scoring);
+``adjectival_durations=True`` also marks compound modifiers ("a 16-hour flight") as durations, as TimeML does.
+
+Reporting periods: once a quarter or half-year has been named, "the quarter", "the latest period" and "a
+year earlier" / "the year-ago quarter" / "the same period last year" refer to it (or to it one year back),
+the way results are compared in news; a bare clock time takes the last day named before it.
 """
 from __future__ import annotations
 
@@ -75,12 +80,13 @@ class _Lex:
     sentence_end_re: re.Pattern
     abbreviations: frozenset
     reporting_verbs: frozenset
+    over_quantifier_after: frozenset
 
 
 _WORD_LISTS = ("month_cues", "ambiguous_months", "time_zones", "vague_quantities", "duration_modifiers",
                "reference_strip_prefix", "future_cues", "past_cues", "deadline_words", "not_past_words",
-               "duration_reject_after", "abbreviations", "reporting_verbs", "year_ok_next_words", "year_ok_previous_words", "year_reject_before",
-               "not_time")
+               "duration_reject_after", "abbreviations", "reporting_verbs", "over_quantifier_after",
+               "year_ok_next_words", "year_ok_previous_words", "year_reject_before", "not_time")
 
 
 @lru_cache(maxsize=1)
@@ -173,16 +179,23 @@ def _lexicon() -> _Lex:
     add("relperiod", rf"\b(?:(?P<fz>earlier|later)\s+)?(?P<rel>last|next|this|the\s+current|the\s+previous|the\s+coming|this\s+past)\s+(?P<unit>week|weekend|month|year|quarter|decade|century|{SEASON})\b(?!-)", 3, trigger=t_rel)
     add("theweekend", r"\b(?P<the>the)\s+weekend\b", 6, trigger=t_rel)
     add("ago", rf"\b(?:(?P<q>{MODS})\s+)?(?:(?P<num>{NUM}|{VAGUE})\s+)?(?P<unit>{UNITS})\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", 2, trigger=t_ago)
-    add("duration", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})(?:\s+(?:more|additional|further|straight|consecutive|full|long))?\s+(?P<unit>{UNITS})\b(?!-)", 4, trigger=t_unit)
+    add("duration", rf"\b(?:(?P<q>{MODS})\s+)?(?P<num>{NUM}|{VAGUE})(?:\s+(?:more|additional|further|straight|consecutive|full|long|trading|business|working))?\s+(?P<unit>{UNITS})\b(?!-)", 4, trigger=t_unit)
     add("adjdur", rf"\b(?P<num>{NUM}|several|multi)-(?P<unit>{UNIT})\b(?!-)", 4, trigger=t_unit)
     add("sameperiod", r"\bthe\s+same\s+(?:period|month|quarter|time)\s+(?:of\s+)?(?:a\s+year\s+(?:ago|earlier|before)|last\s+year|the\s+(?:last|previous)\s+year|the\s+year\s+before)\b", 1, trigger=frozenset({"same"}))
     add("theperiod", rf"\b(?:(?P<det>the|that|last\s+year's)\s+)?(?:(?P<adj>latest|most\s+recent|comparable|corresponding|same)\s+)?(?:(?P<ago>year-ago|year-earlier)\s+|(?P<y0>{YEAR})\s+)?(?P<u>quarter|period)\b(?:\s+(?P<ago2>a\s+year\s+(?:ago|earlier)|last\s+year))?", 6, trigger=frozenset({"quarter", "period"}))
     add("yearagoadj", r"\b(?P<ago>year-ago|year-earlier)\b", 6, trigger=frozenset({"ago", "earlier"}))
+    teens = _alt(w for w, v in raw["numbers"].items() if 10 <= v <= 19)
+    SPELLED = rf"(?:(?:nineteen|eighteen)\s+(?:(?:{tens})(?:[-\s](?:{ones}))?|{teens}|hundred)|two\s+thousand(?:\s+and)?(?:\s+(?:{teens}|{ones}))?)"
+    add("spelledyear", rf"\b(?:(?P<mon>{MONFULL})\s+|the\s+year\s+)?(?P<sy>{SPELLED})\b(?!-|\s+(?:{UNITS}|percent|people|dollars|points)\b)", 3,
+        trigger=frozenset({"nineteen", "eighteen", "thousand"}))
     add("pastunit", rf"\b(?P<q>the\s+past|the\s+last|the\s+next|the\s+coming|the\s+previous|the\s+following|past)\s+(?P<unit>{UNIT})\b(?![-'])", 5, trigger=t_unit)
     add("vagueunits", rf"(?:\b(?:for|over|within|in|from)\s+)(?P<span>(?P<unit>{UNITPL}))\b(?!-|\s+(?:old|of\b))", 7, trigger=t_unit)
     add("year", rf"(?P<pre>\b(?:fiscal|the\s+year|calendar)\s+)?(?<![\w$£€#.,/])(?<!\d-)(?P<year>{YEAR})(?![.,]\d|\s*%|-(?:\d|year))", 6, trigger=t_digits)
     add("yearrange", rf"(?<![\w$£€#.,/-])(?P<y1>{YEAR})\s*(?:-|–|to)\s*(?P<y2>{YEAR}|\d\d(?!\d))(?![.,]\d|\s*%)", 3, trigger=t_digits)
     add("decade", rf"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3, trigger=t_digits)
+    # "the 70s", "the 70s and 80s", "the nineties" (not "his 70s", "their forties": ages)
+    add("decadeshort", rf"(?:\bthe\s+|(?<=0s\sand\s)|(?<=0s,\s))(?:(?P<yy>[2-9]0)s|(?P<w>{_alt(raw['decade_words'])}))\b", 3,
+        trigger=re.compile(rf"\b[2-9]0s\b|\b(?:{_alt(raw['decade_words'])})\b", re.I))
     add("century", rf"\b(?:the\s+)?(?P<o>{ORD}|\d{{1,2}}(?:st|nd|rd|th))\s*-?\s*century\b", 3, trigger=t_century)
     add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?P<y0>{YEAR})\s+|(?P<ago>year-ago|year-earlier)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3, trigger=t_quarter)
     add("quarteradj", rf"\b(?P<o>first|second|third|fourth|final|1st|2nd|3rd|4th)-(?P<u>quarter|half)\b", 3, trigger=t_quarter)
@@ -221,6 +234,7 @@ def _lexicon() -> _Lex:
         sentence_end_re=re.compile(r"[.?!]+['\"”’]*\s+|\n"),
         abbreviations=frozenset(w.lower() for w in raw["abbreviations"]),
         reporting_verbs=frozenset(w.lower() for w in raw["reporting_verbs"]),
+        over_quantifier_after=frozenset(w.lower() for w in raw["over_quantifier_after"]),
         dur_reject_after_re=re.compile(rf"^\s*(?:{_alt(raw['duration_reject_after'])})\b", re.I),
     )
 
@@ -269,7 +283,8 @@ class _Cand:
     prio: int = 5
     parts: list["_Cand"] = field(default_factory=list)
     yearless: bool = False   # a month-day whose year was inferred (a range may move it a year back)
-    anaphor: tuple | None = None   # (unit, offset, part of day) for "that day", "the next morning" ...
+    anaphor: tuple | None = None   # (unit, offset, part of day) for "that day", "the next morning" ...;
+    #                 (unit, "cur" / "back", year or None, explicit) for "the quarter", "the year-ago period"
     year_back: str = ""      # "plain": "a year ago/earlier"; "same": "the same period last year"
 
     def interval(self) -> DateInterval | None:
@@ -814,9 +829,13 @@ def _year_back_periods(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
     seen = -_PERIOD_REACH
     for c in cands:
         if c.kind == "period":
+            back = c.anaphor[1] == "back"
             c = _resolve_period(ctx, c, period if c.start - seen <= _PERIOD_REACH else None)
             if c is None:
                 continue
+            m = _PERIOD_VALUE.match(c.value)
+            if m and not back and period is None:   # "the latest quarter" names the period under discussion
+                period, seen = (int(m.group(1)), m.group(2) or "M", int(m.group(3) or m.group(4))), c.end
             out.append(c)
             continue
         m = _PERIOD_VALUE.match(c.value)
@@ -846,11 +865,13 @@ def _h_theperiod(ctx, m):
     back = bool(m["ago"] or m["ago2"] or det == "last year's")
     if adj in ("comparable", "corresponding", "same") and not back:
         return None
-    if ctx.text[m.end():m.end() + 2] == "-" or re.match(r"\s+of\b", ctx.text[m.end():m.end() + 5]):
+    if ctx.text[m.end():m.end() + 1] == "-" or re.match(r"\s+of\b", ctx.text[m.end():m.end() + 5]):
         return None   # "the quarter-point cut", "the period of ..." (a span, no reporting period)
     year = int(m["y0"]) if m["y0"] else None
+    # a bare "the quarter" is a time only after a period has been named ("shelling hit the quarter")
+    explicit = back or year is not None or adj in ("latest", "most recent")
     return _Cand(m.start(), m.end(), "DATE", "", kind="period", prio=6 if not (back or year) else 2,
-                 anaphor=(u, "back" if back else "cur", year))
+                 anaphor=(u, "back" if back else "cur", year, explicit))
 
 
 def _h_yearagoadj(ctx, m):
@@ -862,12 +883,12 @@ def _h_yearagoadj(ctx, m):
 
 def _resolve_period(ctx: _Ctx, c: _Cand, period: tuple | None) -> _Cand | None:
     """Value of "the quarter" / "the year-ago period" from the period named before (see above)."""
-    unit, mode, year = c.anaphor
+    unit, mode, year, explicit = c.anaphor
     if period is not None and period[1] in "QH":
         y, code, n = period
         if year is not None:   # "the 1988 quarter": the quarter under discussion, in that year
             y = year
-    elif unit == "quarter" and ctx.anchor is not None:
+    elif unit == "quarter" and ctx.anchor is not None and explicit:
         y, m = _add_months(ctx.anchor.year, ((ctx.anchor.month - 1) // 3) * 3 + 1, -3)   # last one completed
         code, n = "Q", (m - 1) // 3 + 1
     elif year is not None:
@@ -990,6 +1011,7 @@ def _h_ago(ctx, m):
     k = int(round(n)) * sign
     relative_to_event = direction in ("earlier", "later")
     mapping = {"day": ("day", 1), "night": ("day", 1), "week": ("week", 1), "fortnight": ("week", 2),
+               "quarter": ("quarter", 1),
                "month": ("month", 1), "year": ("year", 1), "decade": ("year", 10), "century": ("year", 100)}
     u, f = mapping[unit]
     c = _shift(ctx, u, k * f, m.start(), m.end())
@@ -1019,7 +1041,12 @@ def _h_duration(ctx, m):
         return None    # "six hour" without the plural is a compound modifier (marked only in TimeML mode)
     if re.match(r"\d", numtxt) and ctx.text[m.start("num") - 1:m.start("num")] in ("$", "£", "€", "-"):
         return None
-    return _Cand(m.start(), m.end(), "DURATION", _duration_value(ctx.lex, n, unit), kind="duration", prio=4)
+    start = m.start()
+    if m["q"] and m["q"].lower() == "over":
+        prev = re.search(r"([A-Za-z]+)\W*$", ctx.text[max(0, start - 20):start])
+        if not prev or prev.group(1).lower() not in ctx.lex.over_quantifier_after:
+            start = m.start("num")   # "evolved over three years": a preposition, left out of the span
+    return _Cand(start, m.end(), "DURATION", _duration_value(ctx.lex, n, unit), kind="duration", prio=4)
 
 
 def _h_adjdur(ctx, m):
@@ -1072,6 +1099,33 @@ def _year_guard(ctx, m, s: int, e: int) -> bool:
     return False
 
 
+def _spelled_number(lex: _Lex, words: str) -> int | None:
+    """"nineteen ninety-four" -> 1994, "two thousand and one" -> 2001 (years read aloud)."""
+    w = re.sub(r"[-\s]+", " ", words.lower()).replace(" and ", " ").split()
+    nums = lex.numbers
+    if w[:2] == ["two", "thousand"]:
+        return 2000 + sum(nums.get(x, 0) for x in w[2:])
+    if w[0] not in nums or any(x not in nums and x != "hundred" for x in w[1:]):
+        return None
+    rest = [x for x in w[1:] if x != "hundred"]
+    return int(nums[w[0]]) * 100 + int(sum(nums[x] for x in rest))
+
+
+def _h_spelledyear(ctx, m):
+    y = _spelled_number(ctx.lex, m["sy"])
+    if y is None or not 1800 <= y <= 2099:
+        return None
+    if not m["mon"] and not m.group(0).lower().startswith("the year") \
+            and not _year_guard(ctx, m, m.start(), m.end()):
+        return None
+    if m["mon"]:
+        mo = _month_ok(ctx, m)
+        if mo is None:
+            return None
+        return _Cand(m.start(), m.end(), "DATE", f"{y}-{mo:02d}", _month_iv(y, mo), "month", "explicit", prio=2)
+    return _year_cand(y, m.start(), m.end())
+
+
 def _h_year(ctx, m):
     s = m.start("year")
     if m["pre"] is None and not _year_guard(ctx, m, s, m.end()):
@@ -1095,8 +1149,17 @@ def _h_yearrange(ctx, m):
     return c
 
 
-def _h_decade(ctx, m):
-    if m["y"]:
+def _h_decadeshort(ctx, m):
+    yy = int(m["yy"]) if m["yy"] else ctx.lex.raw["decade_words"][m["w"].lower()]
+    return _h_decade(ctx, m, yy)
+
+
+def _h_decade(ctx, m, short: int | None = None):
+    if short is not None:
+        yy = short
+        base = (ctx.anchor.year // 100 * 100) if ctx.anchor else 1900
+        y = base + yy if base + yy <= (ctx.anchor.year if ctx.anchor else 2100) else base - 100 + yy
+    elif m["y"]:
         y = int(m["y"])
     else:
         yy = int(m["yy"])
@@ -1405,6 +1468,22 @@ def _join_clock(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
                             and re.fullmatch(r"[^.;\n]{0,25}", ctx.text[min(d.end, c.end):max(d.start, c.start)]):
                         day = d
                         break
+            if day is None:
+                # a day named elsewhere in the clock's sentence ("Flight 12 took off Tuesday in Everett at
+                # 18:00 UTC", "at 10:35 a.m. (0735 GMT) Friday"), the one before it first
+                s0, s1 = ctx.sentence_bounds(c.start, c.end)
+                same = [d for d in list(reversed(out)) + cands[i + 1:]
+                        if s0 <= d.start and d.end <= s1 and d.kind in ("date", "time") and d.iv
+                        and d.iv[0] == d.iv[1] and not d.value.startswith("P")]
+                day = same[0] if same else None
+            if day is None:
+                # narrative: else the last full date written before it ("He was shot on Oct. 23, 1998.
+                # ... He died at 10 p.m."); a weekday named earlier does not move it off the publication
+                # date ("... on Sunday. The truce starts at midnight")
+                last = next((d for d in reversed(out) if d.kind in ("date", "time") and d.iv
+                             and d.iv[0] == d.iv[1] and not d.value.startswith("P")), None)
+                if last is not None and last.basis == "explicit":
+                    day = last
             if day is not None and day.iv is not None:
                 t = c.value[c.value.index("T"):]
                 v = _iso(day.iv[0]) + t

@@ -6,6 +6,9 @@ is the anchor. Scoring follows the TE3 scorer (UzZaman et al. 2013, ``evaluate_e
 strict match = identical extent, relaxed match = overlapping extent; precision over system expressions,
 recall over gold ones; attribute F1 = relaxed F1 x attribute accuracy, the accuracy being counted over
 gold expressions that some system expression overlaps.
+
+The tagger runs in TimeML mode here: ranges split into their parts and adjectival durations ("a two-day
+visit") marked, as the TimeML guidelines and these corpora do; sitrep's own output keeps both off.
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ The cost is linear in tokens with dictionary look-ups only.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -107,7 +108,7 @@ def find_triggers(sent, trig) -> list[_Cand]:
                     covered.add(obj.i)
             if hit is None:
                 hit = trig.verbs.get(lemma)
-        elif tok.pos_ in ("NOUN", "PROPN"):
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("DATE", "TIME"):   # not "March"
             hit = trig.nouns.get(lemma) or trig.nouns.get(tok.lower_)
         if hit:
             out.append(_Cand([tok], hit[0], hit[1], tok.i + 1))
@@ -232,6 +233,11 @@ def _sources_targets(c: _Cand):
                 src.extend(g for g in ch.children if g.dep_ == "pobj")
             elif ch.dep_ == "prep" and ch.lower_ in ("on", "against", "with", "between"):
                 tgt.extend(g for g in ch.children if g.dep_ == "pobj")
+            elif ch.dep_ == "acl" and ch.tag_ == "VBN":
+                # "the agreement signed between X and Y", "a strike carried out by X"
+                for g in ch.children:
+                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "between"):
+                        src.extend(x for x in g.children if x.dep_ == "pobj")
     if verb is not None and (tok.i == verb.i or tok.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")):
         for ch in verb.children:
             if ch.dep_ in SUBJ_DEPS and not src and ch.i != tok.i:
@@ -270,6 +276,15 @@ def _sources_targets(c: _Cand):
             for ch in verb.head.children:
                 if ch.dep_ in SUBJ_DEPS:
                     src.append(ch)
+        if not src and c.type == "CONSULT" and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
+            # "X announced Y after a meeting", "X did not agree on a plan for doing Y during talks": a
+            # meeting in a circumstance phrase is the subject's meeting
+            for anc in list(tok.ancestors)[:6]:
+                if anc.pos_ in ("VERB", "AUX") and any(ch.dep_ == "nsubj" for ch in anc.children):
+                    src.extend(ch for ch in anc.children if ch.dep_ == "nsubj")
+                    break
+                if anc.dep_ not in ("prep", "pobj", "pcomp", "dobj", "advcl"):
+                    break
     if not tgt:
         # the object's owner or addressee: "denounced X's crackdown", "demanded autonomy from X",
         # "promised aid to X"
@@ -647,8 +662,32 @@ def score_candidates(cands, model) -> list[tuple[tuple[int, int], float]]:
     return out
 
 
+def _own_pp_places(trigger) -> list[tuple[int, int]]:
+    """A name in apposition to a place noun in the trigger's own locative phrase wins outright ("a meeting
+    in the capital, X"): the walk would price the appositive above a nearer but wrong name."""
+    doc = trigger.doc
+    out = []
+    for prep in trigger.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "at", "inside", "near", "outside"):
+            continue
+        for g in prep.children:
+            if g.dep_ != "pobj":
+                continue
+            heads = []
+            if g.lemma_.lower() in _place_nouns():
+                heads = [c for c in g.children if c.dep_ == "appos" and c.ent_type_ in PLACE_LABELS]
+            for h in heads:
+                ent = _entity_at(h)
+                if ent is not None:
+                    out.append(_trim(doc, ent.start, ent.end))
+    return sorted(set(out))
+
+
 def linked_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> list[tuple[int, int]]:
     """The event's place: the learned linker when a model is shipped, else the rule walk."""
+    own = _own_pp_places(trigger)
+    if own:
+        return own
     model = load_location_model()
     if model is None or speech_act:
         return event_location_spans(trigger, extra_heads, speech_act)
@@ -752,11 +791,14 @@ def _victim_group(qtok, head):
     sailors", "58 X soldiers ..., including 12 in a storm"): they are the event's target."""
     group = head if head.pos_ in ("NOUN", "PROPN") and head.i != qtok.i else None
     if group is None and qtok.dep_ == "pobj" and qtok.head.lower_ in ("including", "among"):
-        gov = qtok.head.head                   # "including 12" hangs on the verb or on the group noun
-        if gov.pos_ in ("NOUN", "PROPN"):
-            group = gov
-        else:
-            group = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")), None)
+        people = _people_nouns()
+        for gov in list(qtok.head.ancestors)[:5]:   # "including 12" hangs on the group or its verb
+            if gov.pos_ in ("NOUN", "PROPN") and (gov.lower_ in people or gov.lemma_.lower() in people):
+                group = gov
+                break
+            if gov.pos_ in ("VERB", "AUX"):
+                group = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")), None)
+                break
     if group is None or group.pos_ not in ("NOUN", "PROPN"):
         return None
     qualified = group.ent_type_ in ACTOR_LABELS or any(
@@ -785,7 +827,7 @@ def _refine_mode(c: _Cand, trig, sent):
 
 # ---------------------------------------------------------------------------------------------- main
 def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
-    cands = find_triggers(sent, trig)
+    cands = [c for c in find_triggers(sent, trig) if not _stance_modifier(c)]
     if not cands:
         return []
     for c in cands:
@@ -802,6 +844,11 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
                     g.mode = c.mode
                 elif g.mode is None and c.mode == "ceasefire":
                     g.mode = "ceasefire"
+                break
+            consult = (g is not None and g is not c and g.type == "CONSULT") or (
+                a.pos_ == "NOUN" and (trig.nouns.get(a.lemma_.lower()) or ("",))[0] == "CONSULT")
+            if consult and c.type != "CONSULT" and _topic_of(c.tok, a):
+                c.absorbed = True      # "a meeting on facilitating aid": the aid is the topic, not an event
                 break
             if a.lemma_.lower() in ("say", "tell", "announce") and a.dep_ == "ROOT":
                 continue
@@ -840,6 +887,52 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
     return merged
 
 
+_PERIOD_TO_NOW = re.compile(r"\b(?:recent|past|last|previous)\s+(?:few\s+|several\s+|\d+\s+)?"
+                            r"(?:days|weeks|months|years)\b|\bso far\b", re.I)
+
+
+def _running_toll(c: _Cand, trig) -> bool:
+    """A casualty verb counted over a period up to now ("N have been killed since May", "... in recent
+    weeks") is a running toll - a figure, not one incident - unless another trigger of the event (a
+    strike, a bombing) names the happening itself."""
+    if not c.counts:
+        return False
+    verbs = [t for t in c.tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in trig.count_verbs]
+    if not verbs:
+        return False
+    clauses = verbs + [v.head for v in verbs if v.dep_ == "conj"]     # "N displaced and M killed since X"
+    since = [ch for v in clauses for ch in v.children if ch.dep_ == "prep" and ch.lower_ == "since"]
+    # other triggers may only name the start of the period ("since the beginning of the offensive")
+    period = {w.i for p in since for w in p.subtree}
+    # ... or be the generic cause of the toll ("fighting has killed N in recent weeks")
+    if any(t not in verbs and t.i not in period and not (t.dep_ == "nsubj" and t.head in verbs)
+           for t in c.tokens):
+        return False
+    return bool(since) or (c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
+
+
+_PAST_AUX = frozenset({"had", "has", "have", "'ve", "did", "was", "were"})
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+
+
+def clause_tense(tok) -> str | None:
+    """Tense of the clause governing a trigger: past, present, future, or None for a non-finite clause
+    (an infinitive, a participle modifier). A clause reported by a past speech verb ("X said Y backs Z")
+    is a statement made in the past."""
+    head = clause_head(tok)
+    for anc in [head] + list(head.ancestors)[:4]:
+        if anc is not head and anc.lemma_.lower() in SPEECH_LEMMAS and anc.tag_ == "VBD":
+            return "past"
+    aux = [c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")]
+    if any(a in _FUTURE_AUX for a in aux):
+        return "future"
+    if any(a in _PAST_AUX for a in aux) or head.tag_ == "VBD":
+        return "past"
+    if head.tag_ in ("VBZ", "VBP") or any(a in ("is", "are", "am", "'s", "'re", "does", "do") for a in aux):
+        return "present"
+    return None
+
+
 def _merged_actors(c: _Cand) -> list[Actor]:
     """Participants of an event from all its merged triggers ("X called for ... and urged Y": X and Y)."""
     actors = _sources_targets(c)
@@ -849,6 +942,45 @@ def _merged_actors(c: _Cand) -> list[Actor]:
             if all((a.start, a.end) != (b.start, b.end) for b in actors):
                 actors.append(a)
     return actors
+
+
+TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
+
+
+def _topic_of(tok, gov) -> bool:
+    """Whether ``tok`` sits in a topic phrase ("on X", "about X") hanging directly on ``gov``."""
+    cur = tok
+    for _ in range(8):
+        if cur.head.i == cur.i:
+            return False
+        if cur.head.i == gov.i:
+            return cur.dep_ == "prep" and cur.lower_ in TOPIC_PREPS
+        cur = cur.head
+    return False
+
+
+def _reference_subject(c: _Cand, trigger_tokens: set[int]) -> bool:
+    """A bare event noun that is the subject of a verb that is no event itself ("the truce should hold",
+    "the deal provided for X") speaks about an event already known, not of its happening: nothing of its
+    own (a date, a count, a party) makes it a new mention."""
+    t = c.tok
+    if len(c.tokens) > 1 or t.pos_ != "NOUN" or t.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if t.head.i in trigger_tokens or c.counts or c.timex is not None:
+        return False
+    return not any((ch.dep_ in ("poss", "amod", "compound") and ch.ent_type_ in ACTOR_LABELS)
+                   or (ch.dep_ == "prep" and ch.lower_ in ("on", "against", "by", "between", "with"))
+                   for ch in t.children)
+
+
+def _stance_modifier(c: _Cand) -> bool:
+    """A participle that only describes a noun ("Russian-backed forces", "rebels supported by X", "the
+    diametrically opposed interests") states an alignment, not an event; violence participles ("a school
+    hit by shells") still are events."""
+    t = c.tok
+    if t.pos_ != "VERB" or c.type in ("ASSAULT", "COERCE"):
+        return False
+    return t.dep_ == "amod" or (t.dep_ == "acl" and t.tag_ == "VBN")
 
 
 def _deontic_actors(c: _Cand) -> list[Actor]:
@@ -906,7 +1038,10 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
         except Exception as exc:   # one odd sentence must not lose the document
             log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
             continue
+        live_heads = {t.i for c in cands for t in c.tokens}
         for c in cands:
+            if _running_toll(c, trig) or _reference_subject(c, live_heads):
+                continue
             status, cue = status_cue(c.tok, trig)
             actors = _merged_actors(c)
             for v in c.victims:
@@ -955,6 +1090,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
                 counts=dict(c.counts),
                 outlet=ann.doc.outlet,
                 published=ann.doc.published.date if ann.doc.published else None,
+                tense=clause_tense(c.tok),
             ))
     return out
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 SPEECH_LEMMAS = frozenset({"say", "tell", "announce", "state", "declare", "add", "report", "claim", "insist",
                            "confirm", "write", "note", "stress", "quote"})
+# the object of these prepositions is a circumstance of the clause (its time or occasion), not what the
+# clause asserts, negates or plans: "talks failed during the meeting" does not deny the meeting
+CIRCUMSTANCE_PREPS = frozenset({"during", "after", "before", "amid", "following", "since", "throughout",
+                                "despite"})
 # a trigger takes the status of the clause it is the complement of, not of a clause it is the subject of
 # ("the ceasefire does not resolve the conflict" does not deny the ceasefire)
 _COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "attr",
@@ -80,6 +84,11 @@ def status_cue(trigger, trig, max_levels: int = 4) -> tuple[str, str | None]:
                         return "planned", None
         if tok.dep_ not in _COMPLEMENT_DEPS or tok.head.i == tok.i:
             break
+        if tok.dep_ == "pobj" and tok.head.lower_ in CIRCUMSTANCE_PREPS:
+            break     # "did not agree during the meeting": the meeting itself took place
+        if tok.dep_ == "advcl" and tok.pos_ == "VERB" and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return "hypothetical", None      # a purpose ("sent troops to stop X"): intended, not done
         prev_dep = tok.dep_
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX"):

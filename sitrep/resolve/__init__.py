@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import lru_cache
 
-from sitrep.records import Actor, Annotation, Extraction
+import yaml
+
+from sitrep.records import Actor, Annotation, EventMention, Extraction
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +27,87 @@ def _resolve_actor(actor: Actor, ann: Annotation, kb, by_span: dict) -> Actor:
                    actor_id=found.actor_id)
 
 
+_WEEKDAYS_MONTHS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march
+april may june july august september october november december today yesterday""".split())
+
+
+def _word(w: str) -> str:
+    return w.lower().strip("’'\".,;:“”()").removesuffix("’s").removesuffix("'s")
+
+
+def plausible_actor(actor: Actor, trig) -> bool:
+    """An actor is someone who can act: a resolved name or country, a named person or group, or a people
+    noun ("gunmen", "Turkish soldiers") - never an abstract noun or an event ("the political process",
+    "Russia's air raids", "Thursday's"), which the parse can put in a subject or object slot."""
+    words = [w for w in (actor.text or "").split() if _word(w)]
+    if not words:
+        return False
+    head = _word(words[-1])
+    if head in trig.nouns or head.rstrip("s") in trig.nouns or head in _WEEKDAYS_MONTHS:
+        return False
+    if actor.name or actor.country or actor.actor_id:
+        return True
+    if head in trig.count_nouns or head.rstrip("s") in trig.count_nouns:
+        return True
+    names = [w for w in words if w[:1].isupper() and _word(w) not in _WEEKDAYS_MONTHS]
+    return len(names) == len(words) and len(words) <= 5        # a proper name ("Mecit Demir")
+
+
+@lru_cache(maxsize=1)
+def _undated_types() -> frozenset[str]:
+    from sitrep.config import DATA_DIR
+    raw = yaml.safe_load((DATA_DIR / "events" / "triggers.yaml").read_text(encoding="utf-8")) or {}
+    return frozenset(raw.get("reportable_undated_types") or ())
+
+
+def reportable(ev: EventMention) -> bool:
+    """Whether a mention belongs in the incident record an analyst reads (extraction keeps them all).
+
+    It must have happened or be scheduled (not "could", not "did not"); it must have a known participant,
+    place or casualty count to anchor it; and a stance-like type (support, requests, rejections, aid...)
+    with no time expression in its sentence or paragraph - dated only by the publication date - and not
+    told in the past tense is a standing position or background ("Moscow backs X"), not a happening."""
+    if ev.status not in ("reported", "planned"):
+        return False
+    if not (ev.counts or ev.location is not None or any(a.name or a.country or a.actor_id for a in ev.actors)):
+        return False
+    undated = ev.date is None or ev.date.basis == "publication"
+    # a past act reported without a date ("X said he would ask Y to ...") is dated by the report itself
+    return not undated or ev.type in _undated_types() or ev.tense == "past"
+
+
+_ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _definite_noun(ev: EventMention, ann: Annotation) -> bool:
+    """Whether the trigger is a noun introduced as known ("the meeting", "the officers' meeting")."""
+    doc = ann.nlp_doc
+    try:
+        at = int(ev.id.rsplit(":", 1)[1])
+    except (ValueError, IndexError):
+        return False
+    span = doc.char_span(at, at + len(ev.trigger), alignment_mode="expand") if doc is not None else None
+    if span is None or len(span) == 0 or span.root.pos_ != "NOUN":
+        return False
+    return any((c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS) or c.dep_ == "poss"
+               for c in span.root.children)
+
+
+def _date_anaphora(events: list[EventMention], ann: Annotation) -> list[EventMention]:
+    """"The meeting" with no date of its own is the meeting the report already told of: it takes the date
+    of the nearest earlier mention of the same type that has one (a text-given date beats the
+    publication fallback)."""
+    out = []
+    for i, ev in enumerate(events):
+        if ev.date is not None and ev.date.basis == "publication" and _definite_noun(ev, ann):
+            earlier = [e for e in out[:i] if e.type == ev.type and e.date is not None
+                       and e.date.basis != "publication" and e.start < ev.start]
+            if earlier:
+                ev = replace(ev, date=replace(earlier[-1].date, basis="relative"))
+        out.append(ev)
+    return out
+
+
 def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
     """Resolve every event, quote and figure of one document (pure: returns a new Extraction)."""
     from sitrep.resolve.actors import resolve_actor_mentions
@@ -35,6 +119,7 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
     actors_by_span = {(m.start, m.end): m.actor for m in actor_mentions if m.actor is not None}
     places_by_span = {(m.start, m.end): m.place for m in place_mentions if m.place is not None}
 
+    trig = kb.ontology.triggers()
     events = []
     for ev in extraction.events:
         location = ev.location
@@ -47,10 +132,12 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
                      location=location,
                      outlet=ann.doc.outlet,
                      published=ann.doc.published.date)
+        ev = replace(ev, actors=[a for a in ev.actors if plausible_actor(a, trig)])
         if ev.date is None:
             ev = replace(ev, date=event_date(ev, ann))
         events.append(ev)
 
+    events = _date_anaphora(events, ann)
     quotes = [replace(q, speaker=_resolve_actor(q.speaker, ann, kb, actors_by_span))
               for q in extraction.quotes]
     figures = [replace(f, attributed_to=_resolve_actor(f.attributed_to, ann, kb, actors_by_span))

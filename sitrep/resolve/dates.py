@@ -37,6 +37,41 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, len(text)
 
 
+def _lead_sentence(ann: Annotation, offset: int) -> tuple[int, int] | None:
+    """When ``offset`` lies in the document's title (its first line), the span of the first sentence
+    after it (the lead, which news style makes the headline's source)."""
+    title = (ann.doc.title or "").strip()
+    text = ann.doc.text
+    if not title or not text.lstrip().startswith(title):
+        return None
+    title_end = text.index(title) + len(title)
+    if offset >= title_end:
+        return None
+    for s0, s1 in ann.sentences or []:
+        if s0 >= title_end and text[s0:s1].strip():
+            return s0, s1
+    return None
+
+
+_DURATION = re.compile(r"^P(\d+)([DWMY])$")
+_DAYS = {"D": 1, "W": 7, "M": 31, "Y": 366}
+
+
+def _period_to_anchor(tx: Timex, anchor: str | None) -> DateInterval | None:
+    """"over the past month", "in the last three days": the period that ends at the anchor (publication)."""
+    if tx.type != "DURATION" or not anchor or not re.search(r"\b(past|last|recent)\b", tx.text, re.I):
+        return None
+    m = _DURATION.match(tx.value or "")
+    if not m:
+        return None
+    from datetime import date, timedelta
+    end = date.fromisoformat(anchor[:10])
+    start = end - timedelta(days=int(m.group(1)) * _DAYS[m.group(2)])
+    return DateInterval(start=start.isoformat(), end=end.isoformat(),
+                        precision={"D": "day", "W": "week", "M": "month", "Y": "year"}[m.group(2)],
+                        basis="relative")
+
+
 def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
     """The interval the event happened in, with its basis (explicit/relative/publication)."""
     timexes = [t for t in (ann.timexes or []) if _dated(t)]
@@ -47,6 +82,9 @@ def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
         own = [t for t in timexes if t.start < e and s < t.end]
         if own:
             return replace(own[0].interval)
+        back = [_period_to_anchor(t, ann.anchor) for t in (ann.timexes or []) if t.start < e and s < t.end]
+        if back and back[0] is not None:
+            return back[0]
     # 2. the sentence's
     s0 = event.sentence_start
     s1 = s0 + len(event.sentence or "")
@@ -54,7 +92,13 @@ def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
     if in_sent:
         best = min(in_sent, key=lambda t: min(abs(t.start - at), abs(t.end - at)))
         return replace(best.interval)
-    # 3. the paragraph's
+    # 3. a headline's event is the lead's: "X and Y agree to ..." over "X and Y agreed yesterday ..."
+    lead = _lead_sentence(ann, at)
+    if lead is not None:
+        in_lead = [t for t in timexes if lead[0] <= t.start < lead[1]]
+        if in_lead:
+            return replace(min(in_lead, key=lambda t: t.start).interval)
+    # 4. the paragraph's
     p0, p1 = paragraph_bounds(ann.doc.text, at)
     before = [t for t in timexes if p0 <= t.start < s0]
     after = [t for t in timexes if s1 <= t.start < p1]
@@ -62,7 +106,7 @@ def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
         return replace(max(before, key=lambda t: t.start).interval)
     if after:
         return replace(min(after, key=lambda t: t.start).interval)
-    # 4. the publication date
+    # 5. the publication date
     pub = ann.anchor or (ann.doc.published.date if ann.doc.published and
                          ann.doc.published.status != "unknown" else None)
     if pub:
