@@ -35,7 +35,13 @@ def test_event_rule_checks_every_field():
     assert not event_matches(GOLD_EVENT, _incident(actors=[]), "A")
     assert not event_matches(GOLD_EVENT, _incident(counts={"killed": Count(33, 33, 33)}), "A")
     assert event_matches(GOLD_EVENT, _incident(counts={"killed": Count(30, 24, 99, "dozens")}), "A")
-    assert not event_matches(GOLD_EVENT, _incident(status="planned"), "A")
+    planned = _incident(status="planned", mentions=[Mention("A", 0, 5, "s", status="planned")])
+    assert not event_matches(GOLD_EVENT, planned, "A")
+    # what the gold's own report said counts: planned there, reported once a later report merged in
+    merged = _incident(mentions=[Mention("A", 0, 5, "s", status="planned"),
+                                 Mention("B", 0, 5, "s", status="reported")])
+    assert event_matches(dict(GOLD_EVENT, status="planned"), merged, "A")
+    assert not event_matches(dict(GOLD_EVENT, status="planned"), merged, "B")
 
 
 def test_must_not_lines():

@@ -312,7 +312,9 @@ def test_reportable():
     assert not reportable(replace(base, date=pub, tense="present"))       # a standing position
     assert reportable(replace(base, date=pub, tense="past"))              # a reported act
     assert reportable(replace(base, type="ASSAULT", date=pub, tense="present"))
-    assert reportable(replace(base, actors=[], location=Place(name="Oslo", lat=59.9, lon=10.7)))
+    oslo = Place(name="Oslo", lat=59.9, lon=10.7)
+    assert reportable(replace(base, type="ASSAULT", actors=[], location=oslo))   # a physical happening
+    assert not reportable(replace(base, actors=[], location=oslo))               # support by nobody known
 
 
 def test_headline_takes_the_lead_sentence_date(annotate, kb):
@@ -340,3 +342,25 @@ def test_definite_meeting_takes_the_earlier_meetings_date(annotate, kb):
     evs = [e for e in _resolved(annotate, kb, text) if e.type == "CONSULT"]
     assert len(evs) >= 2
     assert all(e.date.start == "2021-06-02" for e in evs)
+
+
+def test_bare_event_noun_as_subject_is_a_reference(annotate, kb):
+    evs = extract_events(annotate("Officials said the truce should hold."), kb)
+    assert not [e for e in evs if e.trigger == "truce"]
+    # with its own party, target or count it is a mention of its own
+    evs = extract_events(annotate("The strike on the market left the town without bread."), kb)
+    assert [e for e in evs if e.trigger == "strike"]
+    evs = extract_events(annotate("The bombing killed four Peruvian engineers on Monday."), kb)
+    assert [e for e in evs if e.type == "ASSAULT"]
+
+
+def test_generic_cause_of_a_running_toll(annotate, kb):
+    evs = extract_events(annotate("Heavy fighting has killed dozens of Chilean soldiers in recent weeks."), kb)
+    assert not [e for e in evs if e.type == "ASSAULT"]
+    evs = extract_events(annotate("Heavy fighting killed a dozen Chilean soldiers on Sunday."), kb)
+    assert [e for e in evs if e.type == "ASSAULT"]
+
+
+def test_the_right_to_strike_is_not_a_strike(annotate, kb):
+    evs = extract_events(annotate("The minister said Chilean forces retain the right to strike the rebels."), kb)
+    assert all(e.status != "reported" for e in evs if e.type == "ASSAULT")

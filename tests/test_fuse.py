@@ -281,3 +281,25 @@ def test_blocking_finds_the_same_incidents_as_comparing_everything(monkeypatch):
     everything = {frozenset(m.id for m in c) for c in CL.cluster_mentions(mentions, rules, 25.0)}
     assert blocked == everything
     assert len(blocked) < len(mentions)         # some merging happened, so the comparison means something
+
+
+def test_a_count_for_part_of_a_period_is_not_merged_with_the_count_for_all_of_it():
+    from sitrep.fuse import compare_figures
+    from sitrep.records import DateInterval, Document, Figure, Mention, Published
+
+    docs = [Document("a", "a.txt", "x", outlet="A", published=Published("2020-01-05", status="stated")),
+            Document("b", "b.txt", "y", outlet="B", published=Published("2020-03-05", status="stated")),
+            Document("c", "c.txt", "z", outlet="C", published=Published("2020-03-06", status="stated"))]
+
+    def fig(i, doc, value, start, end):
+        return Figure(i, "displaced", value, value, value, "exact", DateInterval(start, end, "day"),
+                      mentions=[Mention(doc, 0, 1, "s", published=docs[ord(doc) - 97].published.date)])
+
+    two_weeks = fig("f1", "a", 235000, "2019-12-12", "2019-12-25")
+    since_dec_b = fig("f2", "b", 950000, "2019-12-01", "2020-03-05")
+    since_dec_c = fig("f3", "c", 1000000, "2019-12-01", "2020-03-06")
+    out = compare_figures([two_weeks, since_dec_b, since_dec_c], docs)
+    assert len(out) == 2
+    merged = next(f for f in out if len(f.mentions) == 2)
+    assert {m.doc for m in merged.mentions} == {"b", "c"}
+    assert [v["value"] for v in merged.disagreements[0].values] == [950000, 1000000]

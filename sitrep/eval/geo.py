@@ -10,11 +10,12 @@ Predictions can be written in the gold's own line format and scored again with `
 """
 from __future__ import annotations
 
-import math
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from sitrep.kb.gazetteer import haversine_km
 
 KM = 161.0
 
@@ -30,10 +31,7 @@ class Toponym:
 
 
 def _km(a: Toponym, b: Toponym) -> float:
-    p = math.radians
-    h = (math.sin(p(b.lat - a.lat) / 2) ** 2
-         + math.cos(p(a.lat)) * math.cos(p(b.lat)) * math.sin(p(b.lon - a.lon) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def parse_line(line: str) -> list[Toponym]:

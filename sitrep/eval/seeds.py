@@ -2,7 +2,6 @@
 header says (documents, must/credit events, incidents, figures, quotes, must_not lines)."""
 from __future__ import annotations
 
-import math
 import re
 import tempfile
 from datetime import date, timedelta
@@ -11,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from sitrep.config import Config
+from sitrep.kb.gazetteer import haversine_km
 from sitrep.records import Document, Extraction, Incident
 
 STOPWORDS = set("""a an the and or of to in on at for by with from that this these those is are was
@@ -25,13 +25,6 @@ def _iso(value) -> str:
 
 def _overlaps(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
     return a_start <= b_end and b_start <= a_end
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def content_words(text: str) -> set[str]:
@@ -62,7 +55,10 @@ def event_matches(gold: dict, incident: Incident, doc_id: str, check_date: bool 
     countries = {a.country for a in incident.actors}
     if any(c not in countries for c in gold.get("actors", [])):
         return False
-    if "status" in gold and incident.status != gold["status"]:
+    if "status" in gold and incident.status != gold["status"] and not any(
+            m.doc == doc_id and m.status == gold["status"] for m in incident.mentions):
+        # a gold event is one report's reading: a summit `planned` in an early report stays planned
+        # for that report even when a later report makes the fused incident `reported`
         return False
     for kind, (lo, hi) in (gold.get("counts") or {}).items():
         c = incident.counts.get(kind)

@@ -14,7 +14,13 @@ rules over the spaCy parse:
   (``event_location_spans``), re-scored by a small shipped logistic model when present
   (``linked_location_spans``; trained by ``scripts/train_event_location.py``);
 - the time is a time expression whose nearest verbal governor is the event's clause;
-- counts come from quantities governed by count verbs ("killing 8 people", "5 were wounded").
+- counts come from quantities governed by count verbs ("killing 8 people", "5 were wounded"); counted
+  victims qualified by a nationality or group are the event's target ("36 Dutch sailors");
+- not events: participles that only describe a noun ("X-backed forces"), running tolls over a period up to
+  now ("N killed since May": figures), a bare event noun that is the subject of a non-event verb ("the truce
+  should hold"), and the topic of a meeting ("talks on aid");
+- merged triggers pool their actors; coordinated nationalities give one actor each ("Polish and Czech
+  officers"); a meeting in a circumstance phrase is the subject's ("did not agree during a meeting").
 The cost is linear in tokens with dictionary look-ups only.
 """
 from __future__ import annotations

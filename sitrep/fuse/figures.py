@@ -15,14 +15,20 @@ def _published(f: Figure) -> str | None:
     return max((m.published for m in f.mentions if m.published), default=None)
 
 
+MIN_PERIOD_OVERLAP = 0.5   # share of the two periods' union that both cover
+
+
 def _same_period(a: Figure, b: Figure) -> bool:
-    """Both periods unknown, or both known and starting in the same month with overlapping spans."""
+    """Both periods unknown, or both known, starting in the same month and mostly the same days: a
+    count for two weeks of December is not the count "since December" (a sub-period, not a rival)."""
     if a.period is None or b.period is None:
         return a.period is None and b.period is None
     ra, rb = day_range(a.period), day_range(b.period)
-    if ra is None or rb is None:
+    if ra is None or rb is None or a.period.start[:7] != b.period.start[:7]:
         return False
-    return a.period.start[:7] == b.period.start[:7] and ra[0] <= rb[1] and rb[0] <= ra[1]
+    inter = min(ra[1], rb[1]) - max(ra[0], rb[0]) + 1
+    union = max(ra[1], rb[1]) - min(ra[0], rb[0]) + 1
+    return inter > 0 and inter / union >= MIN_PERIOD_OVERLAP
 
 
 def compare_figures(figures: list[Figure], documents: list[Document], km: float = 25.0) -> list[Figure]:

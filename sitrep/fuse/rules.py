@@ -5,7 +5,6 @@ The type families and the other domain choices are data (``sitrep/data/fuse/comp
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -14,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from sitrep.config import DATA_DIR
+from sitrep.kb.gazetteer import haversine_km
 from sitrep.records import Actor, DateInterval, Place
 
 COMPATIBILITY_FILE = DATA_DIR / "fuse" / "compatibility.yaml"
@@ -77,14 +77,6 @@ def ranges_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 # --------------------------------------------------------------------------- places
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(h)))
-
-
 @lru_cache(maxsize=1 << 16)
 def _norm(s: str | None) -> str:
     return " ".join((s or "").casefold().split())

@@ -63,17 +63,19 @@ def _undated_types() -> frozenset[str]:
 def reportable(ev: EventMention) -> bool:
     """Whether a mention belongs in the incident record an analyst reads (extraction keeps them all).
 
-    It must have happened or be scheduled (not "could", not "did not"); it must have a known participant,
-    place or casualty count to anchor it; and a stance-like type (support, requests, rejections, aid...)
+    It must have happened or be scheduled (not "could", not "did not"); it must have a known participant
+    or casualty count (or, for a physical happening, a known place) to anchor it; and a stance-like type (support, requests, rejections, aid...)
     with no time expression in its sentence or paragraph - dated only by the publication date - and not
     told in the past tense is a standing position or background ("Moscow backs X"), not a happening."""
     if ev.status not in ("reported", "planned"):
         return False
-    if not (ev.counts or ev.location is not None or any(a.name or a.country or a.actor_id for a in ev.actors)):
-        return False
+    physical = ev.type in _undated_types()
+    known_party = any(a.name or a.country or a.actor_id for a in ev.actors)
+    if not (known_party or ev.counts or (physical and ev.location is not None)):
+        return False          # a request or a deal with nobody known behind it is no record
     undated = ev.date is None or ev.date.basis == "publication"
     # a past act reported without a date ("X said he would ask Y to ...") is dated by the report itself
-    return not undated or ev.type in _undated_types() or ev.tense == "past"
+    return not undated or physical or ev.tense == "past"
 
 
 _ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those"})
