@@ -43,7 +43,8 @@ def main(verbose: bool) -> None:
               help="Write documents.jsonl, events.jsonl, ..., report.html and index.html here.")
 @click.option("--agreement", "agreements", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Check incidents against this agreement file (YAML); repeatable.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for extraction.")
+@click.option("--workers", type=int, default=0, show_default=True,
+              help="Worker processes for extraction (0: one per core for large corpora).")
 @click.option("--spacy-model", default=None, help="Any installed spaCy pipeline for English.")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Extra actor file(s) (YAML) extending the shipped registry.")

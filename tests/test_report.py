@@ -1,7 +1,6 @@
 """The situation report: content, escaping of untrusted text, and a real render in headless Chromium."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from sitrep.present.report import write_index, write_report
 from sitrep.records import (Actor, Count, DateInterval, Disagreement, Document, Figure, Incident, Mention, Place,
                             Published, Quote)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).parent / "artifacts"
+from conftest import ARTIFACTS
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>']
 
 PLACES = {
@@ -110,48 +108,32 @@ def test_index_lists_documents(tmp_path):
 
 
 @pytest.mark.browser
-def test_report_renders_in_headless_chromium(tmp_path):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required on CI (/usr/bin/chromium)")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
+def test_report_renders_in_headless_chromium(tmp_path, browser_page):
+    page, errors = browser_page
     path = build(tmp_path, hostile=True, compliance=compliance())
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        try:
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
-            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            assert page.locator("#timeline-svg .tl-item").count() == 4          # E5 is undated
-            assert page.locator("#timeline-svg rect.tl-item").count() == 1      # the month-long one is a bar
-            assert page.locator("#map-svg .map-marker").count() == 4
-            assert page.locator("#map-svg path.country").count() >= 5
-            assert page.locator("#map-svg path.admin").count() >= 10            # Syria's governorates
-            assert page.locator("#incident-table tr.incident-row").count() == 5
-            assert page.locator("#incident-table .badge.disagree").count() == 1
-            assert "5 incidents from 6 documents by 3 outlets" in page.inner_text("#summary")
-            assert page.locator("#map-svg path.zone").count() == 1
-            assert page.locator("#compliance table.violations tbody tr").count() == 1
-            assert page.locator("#compliance svg.week-bars rect").count() == 1
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
-            # the type filter hides rows, markers and timeline marks together
-            page.click('.legend-item[data-type="ASSAULT"]')
-            assert page.locator("#incident-table tr.incident-row:visible").count() == 3
-            assert page.locator("#map-svg .map-marker:visible").count() == 2
-            assert page.inner_text("#shown-count") == "3"
-            page.click('.legend-item[data-type="ASSAULT"]')
-            page.fill("#search", "moscow")
-            assert page.locator("#incident-table tr.incident-row:visible").count() == 1
-        finally:
-            browser.close()
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    assert page.locator("#timeline-svg .tl-item").count() == 4          # E5 is undated
+    assert page.locator("#timeline-svg rect.tl-item").count() == 1      # the month-long one is a bar
+    assert page.locator("#map-svg .map-marker").count() == 4
+    assert page.locator("#map-svg path.country").count() >= 5
+    assert page.locator("#map-svg path.admin").count() >= 10            # Syria's governorates
+    assert page.locator("#incident-table tr.incident-row").count() == 5
+    assert page.locator("#incident-table .badge.disagree").count() == 1
+    assert "5 incidents from 6 documents by 3 outlets" in page.inner_text("#summary")
+    assert page.locator("#map-svg path.zone").count() == 1
+    assert page.locator("#compliance table.violations tbody tr").count() == 1
+    assert page.locator("#compliance svg.week-bars rect").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    # the type filter hides rows, markers and timeline marks together
+    page.click('.legend-item[data-type="ASSAULT"]')
+    assert page.locator("#incident-table tr.incident-row:visible").count() == 3
+    assert page.locator("#map-svg .map-marker:visible").count() == 2
+    assert page.inner_text("#shown-count") == "3"
+    page.click('.legend-item[data-type="ASSAULT"]')
+    page.fill("#search", "moscow")
+    assert page.locator("#incident-table tr.incident-row:visible").count() == 1
     assert errors == []
 
 

@@ -259,17 +259,30 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
 
 def _gzip_problem(path: Path) -> str | None:
     """warcio stops quietly at a cut gzip member; a pass of zlib over the members says whether it was cut."""
+    try:
+        for _ in _decompressed(path, 1 << 20):
+            pass
+    except zlib.error as e:
+        return f"corrupt gzip data ({e})"
+    except EOFError:
+        return "gzip stream ends in the middle of a record"
+    return None
+
+
+def _decompressed(path: Path, size: int) -> Iterator[bytes]:
+    """The bytes of a plain or (multi-member) gzipped file, block by block; EOFError when a member is
+    cut short (the gzip module would lose the last buffered block instead of saying so)."""
     with open(path, "rb") as fh:
         if fh.read(2) != b"\x1f\x8b":
-            return None
+            fh.seek(0)
+            while block := fh.read(size):
+                yield block
+            return
         fh.seek(0)
         d, fed = zlib.decompressobj(31), False
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(size):
             while chunk:
-                try:
-                    d.decompress(chunk)
-                except zlib.error as e:
-                    return f"corrupt gzip data ({e})"
+                yield d.decompress(chunk)
                 fed = True
                 if d.eof:
                     chunk = d.unused_data
@@ -277,8 +290,7 @@ def _gzip_problem(path: Path) -> str | None:
                 else:
                     chunk = b""
         if fed and not d.eof:
-            return "gzip stream ends in the middle of a record"
-    return None
+            raise EOFError("compressed file ended before the end-of-stream marker was reached")
 
 
 def read_feed(path: Path, config: Config) -> Iterator[Item]:
@@ -308,30 +320,15 @@ def read_feed(path: Path, config: Config) -> Iterator[Item]:
 
 def _lines(path: Path) -> Iterator[bytes]:
     """Lines of a plain or gzipped file; a cut gzip stream yields every complete line before the cut,
-    then raises EOFError (the gzip module would lose the lines of the last buffered block)."""
-    with open(path, "rb") as fh:
-        if fh.read(2) != b"\x1f\x8b":
-            fh.seek(0)
-            yield from fh
-            return
-        fh.seek(0)
-        d, fed, rest = zlib.decompressobj(31), False, b""
-        while chunk := fh.read(1 << 16):
-            while chunk:
-                rest += d.decompress(chunk)
-                fed = True
-                *done, rest = rest.split(b"\n")
-                for line in done:
-                    yield line + b"\n"
-                if d.eof:
-                    chunk = d.unused_data
-                    d, fed = zlib.decompressobj(31), False
-                else:
-                    chunk = b""
-        if fed and not d.eof:
-            raise EOFError("compressed file ended before the end-of-stream marker was reached")
-        if rest:
-            yield rest
+    then raises EOFError."""
+    rest = b""
+    for block in _decompressed(path, 1 << 16):
+        rest += block
+        *done, rest = rest.split(b"\n")
+        for line in done:
+            yield line + b"\n"
+    if rest:
+        yield rest
 
 
 READERS: dict[str, Reader] = {
