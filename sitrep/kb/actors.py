@@ -102,6 +102,7 @@ _APOS = dict.fromkeys(map(ord, "'’‘`´ʼʻ′"), None)
 _ARTICLES = {"al", "el"}
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Matching key: lower case, no diacritics/apostrophes/dots, hyphens as spaces, no Arabic article,
     no leading 'the'."""

@@ -172,11 +172,25 @@ def _any_inside(features: list[dict], points: list[tuple[float, float]]) -> bool
     return any(min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys) for x, y in points)
 
 
+CORE_KM = 800          # a story's theatre: places this close to its median place frame the map
+CORE_SHARE = 0.6       # ...when at least this share of the places lie there
+
+
 def _core(points: list[tuple[float, float]], min_points: int = 10) -> list[tuple[float, float]]:
-    """With many points, frame the middle 90% in each axis so one far-off place does not shrink the story."""
-    if len(points) < min_points:
+    """Frame the theatre of the story so a summit in a far capital does not shrink it to a dot: the
+    places near the median place when most places are there, else the middle 90% in each axis.
+    Markers outside the frame are counted and said under the map."""
+    from sitrep.kb.gazetteer import haversine_km
+
+    if len(points) < 3:
         return points
     xs, ys = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    mx, my = xs[len(xs) // 2], ys[len(ys) // 2]
+    near = [p for p in points if haversine_km(p[1], p[0], my, mx) <= CORE_KM]
+    if len(near) >= CORE_SHARE * len(points):
+        return near
+    if len(points) < min_points:
+        return points
     k = len(points) // 20
     x0, x1, y0, y1 = xs[k], xs[-1 - k], ys[k], ys[-1 - k]
     return [p for p in points if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
@@ -186,10 +200,10 @@ def incident_map(incidents: list[Incident], compliance: dict | None, admin_featu
                  tile_url: str | None = None) -> dict:
     located = [i for i in incidents if i.location and i.location.lat is not None and i.location.lon is not None]
     zones = [f for a in (compliance or {}).get("agreements", []) for f in ((a.get("zones") or {}).get("features") or [])]
-    pts = [(i.location.lon, i.location.lat) for i in located]
+    pts = _core([(i.location.lon, i.location.lat) for i in located])
     for f in zones:
         pts.extend((p[0], p[1]) for r in basemap.geometry_rings(f.get("geometry") or {}) for p in r[:: max(1, len(r) // 8)])
-    view = basemap.view_for(_core(pts) if not zones else pts)
+    view = basemap.view_for(pts)
     # admin units are drawn when they matter: an incident lies in their country, or the view is regional
     admin_feats = _admin_features(admin_features)
     relevant = (view.east - view.west) < 25 or _any_inside(admin_feats, [(i.location.lon, i.location.lat) for i in located])
