@@ -364,3 +364,122 @@ def test_generic_cause_of_a_running_toll(annotate, kb):
 def test_the_right_to_strike_is_not_a_strike(annotate, kb):
     evs = extract_events(annotate("The minister said Chilean forces retain the right to strike the rebels."), kb)
     assert all(e.status != "reported" for e in evs if e.type == "ASSAULT")
+
+
+# ------------------------------------------------------------------ word senses and background
+def _live(evs, type_):
+    return [e for e in evs if e.type == type_ and e.status == "reported"]
+
+
+def test_insisting_is_a_position_not_a_request(annotate, kb):
+    evs = extract_events(annotate("Egypt has insisted that it cannot absorb another wave of migrants."), kb)
+    assert not [e for e in evs if e.type == "REQUEST"]
+    evs = extract_events(annotate("The delegation insisted on keeping its checkpoints in place."), kb)
+    assert not [e for e in evs if e.type == "REQUEST"]
+
+
+def test_proposal_or_persuasion_to_reduce_is_a_request(annotate, kb):
+    evs = extract_events(annotate(
+        "On Monday the Iranian delegation submitted a proposal to reduce the number of border posts."), kb)
+    assert [e for e in evs if e.type == "REQUEST" and e.trigger == "proposal"]
+    assert not [e for e in evs if e.type == "SANCTION"]
+    evs = extract_events(annotate("On Monday officials persuaded Tehran to withdraw its forces from the valley."), kb)
+    req = [e for e in evs if e.type == "REQUEST"]
+    assert req and not _live(evs, "RETREAT")
+    assert "Tehran" in {a.text for a in req[0].actors if a.role == "target"}
+    # without the persuading the withdrawal happened
+    evs = extract_events(annotate("On Monday Tehran withdrew its forces from the valley."), kb)
+    assert _live(evs, "RETREAT")
+
+
+def test_raising_the_prospect_of_sanctions_is_a_threat(annotate, kb):
+    evs = extract_events(annotate(
+        "The French minister raised the prospect on Tuesday of imposing sanctions on Iran."), kb)
+    threat = [e for e in evs if e.type == "THREATEN"]
+    assert threat and not [e for e in evs if e.type in ("SANCTION", "REQUEST")]
+    assert "Iran" in {a.text for a in threat[0].actors if a.role == "target"}
+
+
+def test_approving_or_preventing_an_action_is_no_event_of_its_own(annotate, kb):
+    evs = extract_events(annotate("Moscow sanctioned and supported the offensive on the valley by the army."), kb)
+    assert not [e for e in evs if e.type == "SANCTION"]
+    evs = extract_events(annotate("The council sanctioned three generals on Monday."), kb)
+    assert [e for e in evs if e.type == "SANCTION"]
+    evs = extract_events(annotate("The general prevented an offensive by the militia to retake the town."), kb)
+    assert not [e for e in evs if e.type == "COERCE"] and not _live(evs, "ASSAULT")
+
+
+def test_period_tolls_are_no_incident(annotate, kb):
+    evs = extract_events(annotate(
+        "Since the start of the fighting in May, close to 200,000 people have been displaced "
+        "and some 400 civilians killed."), kb)
+    assert not [e for e in evs if e.type == "ASSAULT"]
+    evs = extract_events(annotate(
+        "Close to half a million civilians in the valley have been displaced by the army's latest assault."), kb)
+    assert not [e for e in evs if e.type == "ASSAULT"]
+    evs = extract_events(annotate("Gunmen killed 12 villagers until the army arrived on Friday."), kb)
+    assert [e for e in evs if e.type == "ASSAULT"]      # "until" bounds the attack, no period toll
+
+
+def test_standing_positions_are_not_events(annotate, kb):
+    assert not extract_events(annotate("Egypt has long backed some factions in the conflict."), kb)
+    assert not [e for e in extract_events(annotate("Russia has backed the general Khalifa Haftar."), kb)
+                if e.type == "SUPPORT"]
+    evs = extract_events(annotate("Russia has backed the plan for a ceasefire."), kb)
+    assert [e for e in evs if e.type == "SUPPORT"]       # backing a proposal is an act
+    evs = extract_events(annotate("Moscow was persuading Tehran to reduce its forces in the valley."), kb)
+    assert not [e for e in evs if e.type == "REQUEST"]   # a background process with no date
+    evs = extract_events(annotate("On Monday, Moscow was persuading Tehran to reduce its forces."), kb)
+    assert [e for e in evs if e.type == "REQUEST"]
+
+
+def test_present_tense_support_is_not_reportable(annotate, kb):
+    from dataclasses import replace
+    from sitrep.resolve import reportable
+    ann = annotate("Russia supports the rebels in the east.")
+    ev = [e for e in extract_events(ann, kb) if e.type == "SUPPORT"][0]
+    ev = replace(ev, date=DateInterval("2021-06-10", "2021-06-10", "day", "explicit"),
+                 actors=[replace(a, name=a.text, country="RUS") for a in ev.actors])
+    assert ev.tense == "present" and not reportable(ev)
+    assert reportable(replace(ev, tense="past"))
+
+
+def test_known_event_referred_to_is_no_new_event(annotate, kb):
+    evs = extract_events(annotate("“We want calm,” the minister said on Tuesday ahead of the talks."), kb)
+    assert not [e for e in evs if e.type == "CONSULT"]
+    evs = extract_events(annotate("The second day saw a detailed discussion of the mechanisms for withdrawing "
+                                  "part of the Sudanese forces from the region."), kb)
+    assert not [e for e in evs if e.type == "RETREAT"]
+    evs = extract_events(annotate("The minister referred to his dissatisfaction with the negotiations."), kb)
+    assert not [e for e in evs if e.type == "CONSULT"]
+    evs = extract_events(annotate("The foreign ministers held negotiations in Cairo on Sunday."), kb)
+    assert [e for e in evs if e.type == "CONSULT"]
+
+
+def test_topic_name_and_actor_slot_are_not_the_place(annotate, kb):
+    evs = extract_events(annotate(
+        "The council held a meeting on Monday on delivering aid into Kassala."), kb)
+    assert [e.location_text for e in evs if e.type == "CONSULT"] == [None]
+    evs = extract_events(annotate("The army's raids breach the terms of the Kassala peace process."), kb)
+    assert all(e.location_text != "Kassala" for e in evs)
+    evs = extract_events(annotate(
+        "The crisis resulting from the army's offensive against the valley could compel Egypt to act."), kb)
+    assert all(e.location_text != "Egypt" for e in evs if e.type == "ASSAULT")
+    evs = extract_events(annotate(
+        "During the Chadian and Sudanese officers’ meeting, the army shelled Kafr Nabl village."), kb)
+    assert [e.location_text for e in evs if e.type == "CONSULT"] == [None]
+    assert [e.location_text for e in evs if e.type == "ASSAULT"] == ["Kafr Nabl"]
+
+
+def test_a_date_inside_a_name_does_not_date_the_event(annotate, kb):
+    ann = annotate("The air raids breach the terms of the June 2019 Geneva Agreement between Chad and Sudan.")
+    ev = [e for e in extract_events(ann, kb) if e.type == "ASSAULT"][0]
+    assert event_date(ev, ann).start == "2021-06-10"
+    ann = annotate("The air raids on the town in June 2019 killed four people.")
+    ev = [e for e in extract_events(ann, kb) if e.type == "ASSAULT"][0]
+    assert event_date(ev, ann).start.startswith("2019-06")
+
+
+def test_event_noun_under_a_modal_is_supposed(annotate, kb):
+    evs = extract_events(annotate("Sudan's agreement would ease the tension in the valley, he said."), kb)
+    assert not _live(evs, "AGREE") and not _live(evs, "CONCEDE")

@@ -94,3 +94,24 @@ def test_in_order_to_and_in_a_bid_to(run):
 def test_need_to_is_not_a_report(run):
     ev = run("The minister said, 'we need to maintain a truce in the north first'.")
     assert "reported" not in _statuses(ev, "truce")
+
+
+def test_hope_of_a_third_party_is_hypothetical(run):
+    evs = run("Iran hopes that the militia will capture the highway and then force the rebels to surrender.")
+    assert {e.status for e in evs if e.type in ("ASSAULT", "RETREAT")} == {"hypothetical"}
+    assert _one(run("Iran said the militia will capture the highway."), "ASSAULT").status == "planned"
+
+
+def test_negation_beats_the_future(run):
+    assert _one(run("Egypt insists it will not back down from the valley."), "RETREAT").status == "denied"
+
+
+def test_second_hand_decision_is_planned_and_its_circumstance_happened(run):
+    evs = run("The official mentioned that “it was decided to withdraw tanks from the area,” "
+              "after the other side refused.")
+    assert _one(evs, "RETREAT").status == "planned"
+    assert _one(evs, "REJECT").status == "reported"
+
+
+def test_would_on_an_event_subject_is_a_supposition(run):
+    assert _one(run("He said the deal would ease the tension."), "CONCEDE").status == "hypothetical"

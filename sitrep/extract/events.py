@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sitrep.extract.modality import SPEECH_LEMMAS, status_cue
+from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.numbers import find_quantities
 from sitrep.records import Actor, Annotation, Count, EventMention
 
@@ -114,11 +114,21 @@ def find_triggers(sent, trig) -> list[_Cand]:
                     covered.add(obj.i)
             if hit is None:
                 hit = trig.verbs.get(lemma)
+            if hit and lemma in sense_rules().action_object_senses:
+                # "sanctioned (and supported) the offensive", "prevented an offensive": no event of its own
+                objs = [obj] if obj is not None else [_direct_object(v) for v in tok.conjuncts if v.i > tok.i]
+                if any(o is not None and _event_noun(o, trig) for o in objs[:1]):
+                    hit = None
         elif tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ not in ("DATE", "TIME"):   # not "March"
             hit = trig.nouns.get(lemma) or trig.nouns.get(tok.lower_)
         if hit:
             out.append(_Cand([tok], hit[0], hit[1], tok.i + 1))
     return out
+
+
+def _event_noun(tok, trig) -> bool:
+    """Whether a noun names an action ("the offensive", "a withdrawal")."""
+    return tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in trig.nouns or tok.lower_ in trig.nouns)
 
 
 # ---------------------------------------------------------------------------------------------- structure
@@ -250,8 +260,8 @@ def _sources_targets(c: _Cand):
                 src.append(ch)
             elif ch.dep_ == "agent":
                 src.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ in ("dobj", "nsubjpass", "dative") and ch.i != tok.i:
-                tgt.append(ch)
+            elif ch.dep_ in ("dobj", "nsubjpass", "dative") and ch.i != tok.i and not tok.i < ch.i < c.end_i:
+                tgt.append(ch)       # (a word of the trigger phrase itself - "raise the prospect" - is none)
             elif ch.dep_ == "prep" and ch.lower_ in TARGET_PREPS and tok.i == verb.i:
                 for g in ch.children:
                     if g.dep_ != "pobj" or g.ent_type_ in ("DATE", "TIME") or _is_place(g):
@@ -720,6 +730,7 @@ def _link_time(c: _Cand, timex_heads) -> object:
     sent = _sent_of(c.tok)
     sent_start, sent_end = sent.start, sent.end
     anchors = {t.i for t in c.tokens}
+    names = sense_rules().name_heads
     if c.head is not None:
         anchors.add(c.head.i)
     best = None
@@ -734,6 +745,8 @@ def _link_time(c: _Cand, timex_heads) -> object:
             if cur.head.i == cur.i or (cur.i != root.i and cur.pos_ in ("VERB", "AUX")
                                        and cur.dep_ not in ("acl", "relcl")):
                 break                # a participle on a noun ("a strike launched on May 2") is passed
+            if cur.i != root.i and cur.pos_ in ("NOUN", "PROPN") and cur.lemma_.lower() in names:
+                break                # "the September 2018 X agreement": the agreement's date
             cur = cur.head
         if hit and (best is None or abs(root.i - c.tok.i) < abs(best[1].i - c.tok.i)):
             best = (tx, root)
@@ -856,12 +869,18 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
             if consult and c.type != "CONSULT" and _topic_of(c.tok, a):
                 c.absorbed = True      # "a meeting on facilitating aid": the aid is the topic, not an event
                 break
+            rules = sense_rules()
+            if a.pos_ == "NOUN" and a.lemma_.lower() in rules.topic_nouns \
+                    and _topic_of(c.tok, a, rules.topic_noun_preps):
+                c.absorbed = True      # "a comment on the meeting", "a discussion of withdrawing X"
+                break
             if a.lemma_.lower() in ("say", "tell", "announce") and a.dep_ == "ROOT":
                 continue
+    cands.extend(_requested(cands, trig))
     live = [c for c in cands if not c.absorbed]
     for c in live:
-        c.places = linked_location_spans(c.tok, [c.head] if c.head is not None else [],
-                                         speech_act=c.type in SPEECH_ACT_TYPES)
+        c.places = _not_topic_or_name(c, linked_location_spans(c.tok, [c.head] if c.head is not None else [],
+                                                               speech_act=c.type in SPEECH_ACT_TYPES))
         c.timex = _link_time(c, timex_heads)
     # merge same-type candidates of the sentence unless their places or times differ
     merged: list[_Cand] = []
@@ -893,6 +912,88 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
     return merged
 
 
+def _requested(cands: list[_Cand], trig) -> list[_Cand]:
+    """Events in the infinitival complement of a proposing or persuading word ("a proposal to reduce X",
+    "persuading Y to withdraw") are what is asked, not what happened: the governor becomes a REQUEST that
+    absorbs them. Returns the new REQUEST candidates."""
+    govs = sense_rules().request_governors
+    new: dict[int, _Cand] = {}
+    by_tok = {c.tok.i: c for c in cands}
+    for c in cands:
+        if c.absorbed or c.type == "REQUEST":
+            continue
+        cur = c.tok
+        for _ in range(4):
+            if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "acl", "advcl", "conj", "ccomp", "relcl"):
+                break
+            nxt = cur.head
+            infinitival = cur.dep_ == "conj" or any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in cur.children)
+            if nxt.lemma_.lower() in govs and infinitival:
+                g = by_tok.get(nxt.i) or new.get(nxt.i)
+                if g is None:
+                    g = _Cand([nxt], "REQUEST", None, nxt.i + 1, head=clause_head(nxt))
+                    new[nxt.i] = g
+                c.absorbed = True
+                g.inner.append(c)
+                break
+            cur = nxt
+    return list(new.values())
+
+
+def _not_topic_or_name(c: _Cand, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop places that are a meeting's topic ("a meeting on aid into X") or part of a name ("the X peace
+    process", "the X agreement"): neither is where the event happened."""
+    if not spans:
+        return spans
+    doc = c.tok.doc
+    rules = sense_rules()
+    banned: set[int] = set()
+    if c.type == "CONSULT":
+        for t in c.tokens:
+            for ch in t.children:
+                if ch.dep_ == "prep" and ch.lower_ in TOPIC_PREPS:
+                    banned.update(w.i for w in ch.subtree)
+    t = c.tok
+    if t.dep_ == "pobj" and t.head.lower_ in CIRCUMSTANCE_PREPS and len(c.tokens) == 1:
+        # "during the meeting, X shelled Y": Y is where the shelling was, not the meeting
+        inside = {w.i for w in t.subtree}
+        banned.update(w.i for w in _sent_of(t) if w.i not in inside)
+    own = {t.i for t in c.tokens}
+    out = []
+    for a, b in spans:
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            out.append((a, b))
+            continue
+        root = span.root
+        if root.i in banned or _in_name(root, own, rules.name_heads):
+            continue
+        # an actor slot of another verb ("could compel X to ...") is no place of this event
+        if root.dep_ in ("nsubj", "dobj", "dative") and root.head.i not in own \
+                and not _assault_object(root):
+            continue
+        out.append((a, b))
+    return out
+
+
+def _in_name(tok, own: set, name_heads) -> bool:
+    """Whether ``tok`` sits inside a noun phrase headed by a name noun ("the X peace process", "the 2018
+    X agreement between Y and Z") that is not the event's own trigger."""
+    cur = tok
+    for _ in range(6):
+        if cur.head.i == cur.i or cur.dep_ not in ("compound", "amod", "nmod", "poss", "pobj", "prep", "conj",
+                                                   "appos", "nummod", "npadvmod"):
+            return False
+        cur = cur.head
+        if cur.i in own:
+            return False
+        if cur.pos_ in ("NOUN", "PROPN") and cur.lemma_.lower() in name_heads:
+            return True
+        if cur.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
 _PERIOD_TO_NOW = re.compile(r"\b(?:recent|past|last|previous)\s+(?:few\s+|several\s+|\d+\s+)?"
                             r"(?:days|weeks|months|years)\b|\bso far\b", re.I)
 
@@ -904,17 +1005,96 @@ def _running_toll(c: _Cand, trig) -> bool:
     if not c.counts:
         return False
     verbs = [t for t in c.tokens if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in trig.count_verbs]
+    # "N have been displaced by the offensive": the offensive is the toll's cause
+    verbs += [t.head.head for t in c.tokens if t.dep_ == "pobj" and t.head.dep_ == "agent"
+              and t.head.head.lemma_.lower() in trig.count_verbs and t.head.head not in verbs]
     if not verbs:
         return False
-    clauses = verbs + [v.head for v in verbs if v.dep_ == "conj"]     # "N displaced and M killed since X"
-    since = [ch for v in clauses for ch in v.children if ch.dep_ == "prep" and ch.lower_ == "since"]
+    # "N displaced and M killed since X": the clause the count verb is conjoined to (or hangs on through
+    # its conjoined noun: "N have been displaced and M civilians killed")
+    clauses = list(verbs)
+    for v in verbs:
+        cur = v
+        for _ in range(3):
+            if cur.dep_ not in ("conj", "acl") or cur.head.i == cur.i:
+                break
+            cur = cur.head
+            if cur.pos_ in ("VERB", "AUX"):
+                clauses.append(cur)
+    preps = sense_rules().period_preps
+    since = [ch for v in clauses for ch in v.children if ch.dep_ == "prep" and ch.lower_ in preps]
     # other triggers may only name the start of the period ("since the beginning of the offensive")
     period = {w.i for p in since for w in p.subtree}
-    # ... or be the generic cause of the toll ("fighting has killed N in recent weeks")
+    # ... or be the generic cause of the toll ("fighting has killed N in recent weeks", "N have been
+    # displaced by the offensive")
     if any(t not in verbs and t.i not in period and not (t.dep_ == "nsubj" and t.head in verbs)
+           and not (t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head in verbs)
            for t in c.tokens):
         return False
-    return bool(since) or (c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
+    # displacement told in the perfect ("N have been displaced") is a running total, not one happening
+    perfect_displaced = set(c.counts) <= {"displaced"} and any(
+        ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
+    return bool(since) or perfect_displaced or (
+        c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
+
+
+def _reference_object(c: _Cand) -> bool:
+    """A definite event noun in "ahead of the talks", "before the call" refers to an event the report
+    tells of elsewhere, not to a new one (unless it carries its own date or count)."""
+    t = c.tok
+    if len(c.tokens) > 1 or t.pos_ != "NOUN" or t.dep_ != "pobj" or c.counts:
+        return False
+    if not any(ch.dep_ in ("det", "poss") and ch.lower_ in ("the", "this", "that", "these", "those", "its",
+                                                            "their", "his", "her") for ch in t.children):
+        return False
+    prep = t.head
+    preps = sense_rules().reference_preps
+    if prep.lower_ in preps:
+        return True
+    return prep.lower_ in ("of", "to") and prep.head.lower_ in preps
+
+
+def _ongoing_undated(c: _Cand, sent, timex_heads) -> bool:
+    """With no time in its sentence, a non-physical act told in the past progressive ("X was persuading Y
+    to ...") is a process in the background, and a stance toward a party told in the present perfect
+    ("X has backed Y", "X has supported the rebels") is a standing alignment - neither is an act of a
+    given day. (A stance toward a proposal - "X has backed the plan" - stays an act.)"""
+    from sitrep.resolve import undated_types
+    if c.type in undated_types() or any(sent.start <= root.i < sent.end for _, root in timex_heads):
+        return False
+    h = c.head if c.head is not None else c.tok
+    aux = {ch.lower_ for ch in h.children if ch.dep_ == "aux"}
+    if h.tag_ == "VBG" and aux & {"was", "were"} and (
+            c.type not in SPEECH_ACT_TYPES or c.tok.lemma_.lower() in sense_rules().request_governors):
+        return True           # ("said they were calling on X to ..." is a speech act told, not a process)
+    if c.type in sense_rules().stance_types and h.tag_ == "VBN" and aux & {"has", "have", "'ve"} \
+            and h.i == c.tok.i:
+        obj = _direct_object(h)
+        people = _people_nouns()
+        return obj is not None and (obj.ent_type_ in ACTOR_LABELS or obj.lemma_.lower() in people
+                                    or obj.lower_ in people)
+    return False
+
+
+def _modal_subject(c: _Cand, trig) -> bool:
+    """An event noun that is the subject of a modal clause ("the agreement would ease X", "a truce could
+    hold") is supposed, not told as happened."""
+    t = c.tok
+    if t.pos_ != "NOUN" or t.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    modals = trig.hypothetical_aux | {"would", "'d"}
+    return any(ch.dep_ == "aux" and ch.lower_ in modals for ch in t.head.children)
+
+
+def _habitual_stance(c: _Cand) -> bool:
+    """A non-physical event told with a habitual adverb ("has long backed X", "has always rejected Y") is
+    a standing position, not a dated act."""
+    from sitrep.resolve import undated_types
+    if c.type in undated_types():
+        return False
+    advs = sense_rules().habitual_adverbs
+    heads = [c.tok] + ([c.head] if c.head is not None else [])
+    return any(ch.dep_ == "advmod" and ch.lower_ in advs for h in heads for ch in h.children)
 
 
 _PAST_AUX = frozenset({"had", "has", "have", "'ve", "did", "was", "were"})
@@ -953,14 +1133,14 @@ def _merged_actors(c: _Cand) -> list[Actor]:
 TOPIC_PREPS = frozenset({"on", "about", "over", "regarding", "concerning"})
 
 
-def _topic_of(tok, gov) -> bool:
+def _topic_of(tok, gov, preps=TOPIC_PREPS) -> bool:
     """Whether ``tok`` sits in a topic phrase ("on X", "about X") hanging directly on ``gov``."""
     cur = tok
     for _ in range(8):
         if cur.head.i == cur.i:
             return False
         if cur.head.i == gov.i:
-            return cur.dep_ == "prep" and cur.lower_ in TOPIC_PREPS
+            return cur.dep_ == "prep" and cur.lower_ in preps
         cur = cur.head
     return False
 
@@ -1046,9 +1226,12 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
             continue
         live_heads = {t.i for c in cands for t in c.tokens}
         for c in cands:
-            if _running_toll(c, trig) or _reference_subject(c, live_heads):
+            if _running_toll(c, trig) or _reference_subject(c, live_heads) or _reference_object(c) \
+                    or _habitual_stance(c) or _ongoing_undated(c, sent, timex_heads):
                 continue
             status, cue = status_cue(c.tok, trig)
+            if status == "reported" and _modal_subject(c, trig):
+                status = "hypothetical"
             actors = _merged_actors(c)
             for v in c.victims:
                 for sp in _actor_spans(v):

@@ -54,6 +54,12 @@ def plausible_actor(actor: Actor, trig) -> bool:
 
 
 @lru_cache(maxsize=1)
+def undated_types() -> frozenset[str]:
+    """Physical event types: incidents even when only the publication date dates them."""
+    return _undated_types()
+
+
+@lru_cache(maxsize=1)
 def _undated_types() -> frozenset[str]:
     from sitrep.config import DATA_DIR
     raw = yaml.safe_load((DATA_DIR / "events" / "triggers.yaml").read_text(encoding="utf-8")) or {}
@@ -69,6 +75,9 @@ def reportable(ev: EventMention) -> bool:
     told in the past tense is a standing position or background ("Moscow backs X"), not a happening."""
     if ev.status not in ("reported", "planned"):
         return False
+    from sitrep.extract.modality import sense_rules
+    if ev.type in sense_rules().stance_types and ev.tense == "present":
+        return False          # "X supports Y": a standing position, not an act on a day
     physical = ev.type in _undated_types()
     known_party = any(a.name or a.country or a.actor_id for a in ev.actors)
     if not (known_party or ev.counts or (physical and ev.location is not None)):

@@ -72,20 +72,43 @@ def _period_to_anchor(tx: Timex, anchor: str | None) -> DateInterval | None:
                         basis="relative")
 
 
+def _names_date(tx: Timex, ann: Annotation, trigger_at: int) -> bool:
+    """Whether a time expression is part of a name ("the September 2018 X agreement", "the 2018 X deal"):
+    it dates that agreement, not the events told around it (unless the agreement is the event itself)."""
+    doc = ann.nlp_doc
+    if doc is None:
+        return False
+    from sitrep.extract.modality import sense_rules
+    names = sense_rules().name_heads
+    span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    cur = span.root
+    for _ in range(4):
+        if cur.head.i == cur.i or cur.dep_ not in ("compound", "nmod", "amod", "nummod", "npadvmod", "poss"):
+            return False
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return False
+        if cur.lemma_.lower() in names:
+            return not (cur.idx <= trigger_at < cur.idx + len(cur.text))
+    return False
+
+
 def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
     """The interval the event happened in, with its basis (explicit/relative/publication)."""
-    timexes = [t for t in (ann.timexes or []) if _dated(t)]
     at = _trigger_offset(event)
-    # 1. its own time expression
+    # 1. its own time expression (the extractor already refuses a name's date there)
     if event.time_span:
         s, e = event.time_span
-        own = [t for t in timexes if t.start < e and s < t.end]
+        own = [t for t in (ann.timexes or []) if _dated(t) and t.start < e and s < t.end]
         if own:
             return replace(own[0].interval)
         back = [_period_to_anchor(t, ann.anchor) for t in (ann.timexes or []) if t.start < e and s < t.end]
         if back and back[0] is not None:
             return back[0]
-    # 2. the sentence's
+    # 2. the sentence's (never the date inside a name: "the September 2018 X agreement")
+    timexes = [t for t in (ann.timexes or []) if _dated(t) and not _names_date(t, ann, at)]
     s0 = event.sentence_start
     s1 = s0 + len(event.sentence or "")
     in_sent = [t for t in timexes if s0 <= t.start < s1]
