@@ -65,3 +65,18 @@ def browser_page():
             yield page, errors
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def annotate():
+    """Annotate a sentence we wrote, as a stated report of the given day (spaCy loads once)."""
+    from sitrep.annotate import Annotator
+    from sitrep.config import Config
+    from sitrep.records import Document, Published
+
+    annotator = Annotator(Config())
+
+    def _annotate(text: str, published: str = "2021-06-10"):
+        doc = Document(id="t", path="t", text=text, published=Published(published, status="stated"))
+        return annotator.annotate(doc)
+    return _annotate

@@ -2,27 +2,11 @@
 and the ontology's mappings."""
 import pytest
 
-from sitrep.config import Config
 from sitrep.extract.events import extract_events
 from sitrep.kb import KnowledgeBase
 from sitrep.kb.ontology import Ontology
 from sitrep.records import Annotation, DateInterval, Document, EventMention, Published, Timex
 from sitrep.resolve.dates import event_date
-
-
-@pytest.fixture(scope="module")
-def annotate():
-    from sitrep.annotate import Annotator
-    annotator = Annotator(Config())
-    try:
-        annotator.pipeline_for("en")
-    except ImportError:
-        annotator = Annotator(Config(), with_patterns=False)
-
-    def _annotate(text, published="2021-06-10"):
-        doc = Document(id="t", path="t", text=text, published=Published(published, status="stated"))
-        return annotator.annotate(doc)
-    return _annotate
 
 
 @pytest.fixture(scope="module")

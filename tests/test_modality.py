@@ -1,26 +1,14 @@
 """Status of event mentions: reported / planned / hypothetical / denied (our own sentences)."""
 import pytest
 
-from sitrep.config import Config
 from sitrep.extract.events import extract_events
 from sitrep.kb import KnowledgeBase
-from sitrep.records import Document, Published
 
 
 @pytest.fixture(scope="module")
-def run():
-    from sitrep.annotate import Annotator
+def run(annotate):
     kb = KnowledgeBase.load()
-    annotator = Annotator(Config())
-    try:
-        annotator.pipeline_for("en")
-    except ImportError:
-        annotator = Annotator(Config(), with_patterns=False)
-
-    def _run(text, published="2021-06-10"):
-        doc = Document(id="t", path="t", text=text, published=Published(published, status="stated"))
-        return extract_events(annotator.annotate(doc), kb)
-    return _run
+    return lambda text, published="2021-06-10": extract_events(annotate(text, published), kb)
 
 
 def _one(events, type_):

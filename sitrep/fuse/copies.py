@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from sitrep.ingest.copies import DisjointSet
 from sitrep.records import Document
 
 
@@ -17,18 +18,8 @@ def copy_groups(documents: list[Document]) -> dict[str, str]:
     Documents join one group when one copies the other (``duplicate_of``), when their cleaned texts are
     identical (wire copy), or when they come from the same outlet: ``sources`` counts independent outlets.
     """
-    parent: dict[str, str] = {d.id: d.id for d in documents}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    groups = DisjointSet(d.id for d in documents)
+    parent, union, find = groups.parent, groups.union, groups.find
 
     first_by: dict[str, str] = {}
     for d in documents:

@@ -37,23 +37,32 @@ def _order_key(doc: Document, index: int):
     return (d is None, d or "", index)
 
 
+class DisjointSet:
+    """Union-find over hashable keys; a group's representative is its smallest key."""
+
+    def __init__(self, keys):
+        self.parent = {k: k for k in keys}
+
+    def find(self, x):
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
 def mark_copies(docs: list[Document], config: Config) -> list[Document]:
     """Set ``duplicate_of`` to the id of the earliest-published (else first) document of each copy group.
     Idempotent: running it again, or on a corpus that holds the same file twice, changes nothing more."""
     from datasketch import MinHash, MinHashLSH
     n = len(docs)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    groups_of = DisjointSet(range(n))
+    union, find = groups_of.union, groups_of.find
 
     by_key: dict[str, int] = {}
     firsts: list[int] = []
