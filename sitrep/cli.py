@@ -168,10 +168,21 @@ def events(db, type_, actor, place, since, until, mentions):
             return False
         return True
 
-    table = Table("date", "type", "mode", "status", "place", "actors", "counts", "src")
+    table = Table(box=None, pad_edge=False)
+    for name in ("date", "type", "mode", "status"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("place", overflow="fold")
+    table.add_column("actors", overflow="fold", ratio=2, min_width=18)
+    table.add_column("counts", overflow="fold", ratio=1)
+    table.add_column("src", no_wrap=True)
     for e in filter(keep, rows):
-        date = "—" if e.date is None else (e.date.start if e.date.start == e.date.end
-                                           else f"{e.date.start}…{e.date.end}")
+        if e.date is None:
+            date = "—"
+        elif e.date.start == e.date.end:
+            date = e.date.start
+        else:          # "2020-03-01…03-31": the end without what it shares with the start
+            same = 5 if e.date.start[:4] == e.date.end[:4] else 0
+            date = f"{e.date.start}…{e.date.end[same:]}"
         actors = ", ".join(f"{a.name or a.text}({a.role or '?'})" for a in e.actors)
         counts = ", ".join(f"{k} {c.value}" for k, c in e.counts.items())
         src = str(getattr(e, "sources", 1))

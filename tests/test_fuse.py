@@ -303,3 +303,11 @@ def test_a_count_for_part_of_a_period_is_not_merged_with_the_count_for_all_of_it
     merged = next(f for f in out if len(f.mentions) == 2)
     assert {m.doc for m in merged.mentions} == {"b", "c"}
     assert [v["value"] for v in merged.disagreements[0].values] == [950000, 1000000]
+
+
+def test_a_town_is_inside_its_province_whatever_the_gazetteer_spells_it():
+    town = Place("Kafranbel", "SYR", "Idlib", 35.61, 36.56, "town", "geonames:168661")   # GeoNames spelling
+    province = Place("Idleb", "SYR", "Idleb", 35.85, 36.6, "province", "ocha:SY07")       # OCHA spelling
+    elsewhere = Place("Hama", "SYR", "Hama", 35.13, 36.75, "province", "ocha:SY05")
+    assert places_agree(town, province, 25.0) and places_agree(province, town, 25.0)
+    assert not places_agree(town, elsewhere, 25.0)

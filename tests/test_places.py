@@ -86,6 +86,13 @@ def test_idlib_province_is_the_province_and_idlib_city_the_town(kb, annotate):
     assert town and town[0].precision == "town"
 
 
+def test_a_part_of_a_region_is_the_province(kb, annotate):
+    ann = annotate("Rockets fell on villages in southern Idlib on Monday, and on markets in rural Damascus.")
+    got = {m.text: m.place for m in resolve_place_mentions(ann, kb) if m.place}
+    idlib = next(p for t, p in got.items() if t.startswith("Idlib"))
+    assert idlib.precision == "province" and idlib.gazetteer_id == "ocha:SY07"
+
+
 def test_demonyms_and_organisations_are_not_places(kb, annotate):
     ann = annotate("Turkish troops and Russian police entered the town while the Syrian Red Crescent watched.")
     texts = {m.text for m in resolve_place_mentions(ann, kb)}

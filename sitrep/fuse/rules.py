@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from sitrep.config import DATA_DIR
-from sitrep.kb.gazetteer import haversine_km
+from sitrep.kb.gazetteer import haversine_km, skeleton
 from sitrep.records import Actor, DateInterval, Place
 
 COMPATIBILITY_FILE = DATA_DIR / "fuse" / "compatibility.yaml"
@@ -96,8 +96,10 @@ def contains(big: Place, small: Place) -> bool:
             return False
         if small.precision == "province":
             return False
-        names = {_norm(big.admin1), _norm(big.name)} - {""}
-        return bool(small.admin1) and _norm(small.admin1) in names
+        # admin names come from several gazetteers (GeoNames "Idlib", OCHA "Idleb"): compare spellings
+        # by their consonant skeletons, as the place resolver does
+        names = {skeleton(big.admin1 or ""), skeleton(big.name)} - {""}
+        return bool(small.admin1) and skeleton(small.admin1) in names
     return False
 
 

@@ -35,6 +35,9 @@ _AFTER_ADMIN = re.compile(r"^[\s’']*(s\s+)?(province|governorate|region|countr
 _AFTER_TOWN = re.compile(r"^\s+(city|town|village)\b", re.I)
 _BEFORE_ADMIN = re.compile(r"\b(province|governorate|state|region)\s+of\s+(the\s+)?$", re.I)
 _BEFORE_TOWN = re.compile(r"\b(city|town|village)\s+of\s+$", re.I)
+# "southern Idlib", "rural Damascus": a part of a region, so the province when the name is also one
+_BEFORE_REGION = re.compile(r"\b(northern|southern|eastern|western|central|north-?western|north-?eastern|"
+                            r"south-?western|south-?eastern|rural)\s+$", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 # weights of document context against the prior (share of the other names supporting the candidate's
@@ -133,7 +136,7 @@ def _clean(text: str, doc_text: str, start: int, end: int) -> tuple[str, str | N
     before = doc_text[max(0, start - 20):start]
     if _LIST_OF_COUNTIES.match(doc_text[end:end + 120]):
         hint = "county"
-    elif _AFTER_ADMIN.match(after) or _BEFORE_ADMIN.search(before):
+    elif _AFTER_ADMIN.match(after) or _BEFORE_ADMIN.search(before) or _BEFORE_REGION.search(before):
         hint = "province"
     elif _AFTER_TOWN.match(after) or _BEFORE_TOWN.search(before):
         hint = "town"
