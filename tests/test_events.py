@@ -467,3 +467,13 @@ def test_a_date_inside_a_name_does_not_date_the_event(annotate, kb):
 def test_event_noun_under_a_modal_is_supposed(annotate, kb):
     evs = extract_events(annotate("Sudan's agreement would ease the tension in the valley, he said."), kb)
     assert not _live(evs, "AGREE") and not _live(evs, "CONCEDE")
+
+
+def test_the_place_an_attack_noun_names_is_where_it_happened(annotate, kb):
+    ann = annotate("The bombing of Saraqib on Monday killed three people, rescuers said.")
+    (ev,) = [e for e in extract_events(ann, kb) if e.type == "ASSAULT"]
+    assert ev.location_text == "Saraqib"
+    assert "Saraqib" not in [a.text for a in ev.actors]
+    ann = annotate("Ministers discussed the shelling of Kafr Nabl, which killed five civilians.")
+    shelling = [e for e in extract_events(ann, kb) if e.type == "ASSAULT"]
+    assert shelling and shelling[0].location_text == "Kafr Nabl"

@@ -1261,6 +1261,12 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
                     status = "planned"
             start, end = _clause_span(c.tok)
             loc = c.places[0] if c.places else None
+            about = _place_of_event_noun(c.tok, ann) if c.type == "ASSAULT" else None
+            if about is not None:
+                # "the shelling of Kafr Nabl", "the bombing of Saraqib killed three": where it hit, and
+                # the place is no actor of it
+                loc = loc or about
+                actors = [a for a in actors if (a.start, a.end) != about]
             out.append(EventMention(
                 id=f"{ann.doc.id}:{c.tok.idx}",
                 doc=ann.doc.id,
@@ -1282,6 +1288,26 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
                 tense=clause_tense(c.tok),
             ))
     return out
+
+
+def _place_of_event_noun(tok, ann: Annotation) -> tuple[int, int] | None:
+    """The place named by "of"/"on" after an attack noun: the trigger itself when it is a noun, or the
+    noun subject of a count verb ("the bombing of X killed three"). A character span, or None."""
+    nouns_lex = build_triggers_cached().nouns
+    nouns = [tok] if tok.pos_ == "NOUN" else [
+        ch for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass") and ch.pos_ == "NOUN"
+        and nouns_lex.get(ch.lemma_.lower(), (None,))[0] == "ASSAULT"]
+    for noun in nouns:
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("of", "on"):
+                continue
+            for pobj in prep.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                for e in ann.entities:
+                    if e.label in PLACE_LABELS and e.start <= pobj.idx < e.end:
+                        return (e.start, e.end)
+    return None
 
 
 def rank_events(events: list[EventMention], ann: Annotation) -> list[EventMention]:
