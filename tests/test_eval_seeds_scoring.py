@@ -73,7 +73,7 @@ def test_score_counts_documents_incidents_figures_quotes():
         "incidents": [{"id": "X", "events": ["G1", "G2"]}],
         "figures": [{"doc": "a.txt", "what": "displaced", "value": [900000, 1000000]}],
         "quotes": [{"doc": "a.txt", "speaker": "Pompeo", "country": "USA",
-                    "content": "Turkey has the full right to defend itself"}],
+                    "content": "Ankara may protect its soldiers from any assault"}],
         "must_not": [],
     }
     docs = [_doc(), Document(id="B", path="/x/b.txt", text="",
@@ -82,7 +82,7 @@ def test_score_counts_documents_incidents_figures_quotes():
     fig = Figure("f", "displaced", 950000, 900000, 1000000, "about",
                  mentions=[Mention("A", 0, 1, "s")])
     quote = Quote("q", Actor("Mike Pompeo", "Pompeo", "USA", "GOV"), "direct", "said",
-                  "Turkey has the full right to defend itself against the risk", "A", 0, 10)
+                  "Ankara may protect its soldiers from any assault, we believe", "A", 0, 10)
     result = score(gold, docs, [merged], [], [fig], [quote])
     assert result["documents"] == {"date_right": 2, "of": 2}
     assert result["events"] == {"must_found": 1, "must": 1, "credit_found": 1, "credit": 1}

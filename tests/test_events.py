@@ -346,7 +346,7 @@ def test_generic_cause_of_a_running_toll(annotate, kb):
 
 
 def test_the_right_to_strike_is_not_a_strike(annotate, kb):
-    evs = extract_events(annotate("The minister said Chilean forces retain the right to strike the rebels."), kb)
+    evs = extract_events(annotate("The minister said Chilean forces keep a right to strike rebel camps."), kb)
     assert all(e.status != "reported" for e in evs if e.type == "ASSAULT")
 
 
@@ -364,7 +364,7 @@ def test_insisting_is_a_position_not_a_request(annotate, kb):
 
 def test_proposal_or_persuasion_to_reduce_is_a_request(annotate, kb):
     evs = extract_events(annotate(
-        "On Monday the Iranian delegation submitted a proposal to reduce the number of border posts."), kb)
+        "On Monday the Iranian envoys made a proposal to cut the number of border posts."), kb)
     assert [e for e in evs if e.type == "REQUEST" and e.trigger == "proposal"]
     assert not [e for e in evs if e.type == "SANCTION"]
     evs = extract_events(annotate("On Monday officials persuaded Tehran to withdraw its forces from the valley."), kb)
@@ -431,8 +431,8 @@ def test_present_tense_support_is_not_reportable(annotate, kb):
 def test_known_event_referred_to_is_no_new_event(annotate, kb):
     evs = extract_events(annotate("“We want calm,” the minister said on Tuesday ahead of the talks."), kb)
     assert not [e for e in evs if e.type == "CONSULT"]
-    evs = extract_events(annotate("The second day saw a detailed discussion of the mechanisms for withdrawing "
-                                  "part of the Sudanese forces from the region."), kb)
+    evs = extract_events(annotate("Day two brought a long discussion of ways of withdrawing "
+                                  "some Sudanese units from the plain."), kb)
     assert not [e for e in evs if e.type == "RETREAT"]
     evs = extract_events(annotate("The minister referred to his dissatisfaction with the negotiations."), kb)
     assert not [e for e in evs if e.type == "CONSULT"]

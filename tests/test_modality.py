@@ -75,7 +75,7 @@ def _statuses(ev, trigger):
 def test_in_order_to_and_in_a_bid_to(run):
     ev = run("In order to prevent a collapse of the talks, Chile has deployed mediators.")
     assert set(_statuses(ev, "prevent")) == {"hypothetical"}
-    ev = run("The two presidents meet in Lima on Friday in a bid to ease tensions.")
+    ev = run("The two presidents gather in Lima on Friday in a bid to ease the crisis.")
     assert set(_statuses(ev, "ease")) == {"hypothetical"}
 
 
@@ -91,11 +91,11 @@ def test_hope_of_a_third_party_is_hypothetical(run):
 
 
 def test_negation_beats_the_future(run):
-    assert _one(run("Egypt insists it will not back down from the valley."), "RETREAT").status == "denied"
+    assert _one(run("Egypt insists that it will not retreat from the valley."), "RETREAT").status == "denied"
 
 
 def test_second_hand_decision_is_planned_and_its_circumstance_happened(run):
-    evs = run("The official mentioned that “it was decided to withdraw tanks from the area,” "
+    evs = run("The official mentioned that “it was decided to pull tanks out of the valley,” "
               "after the other side refused.")
     assert _one(evs, "RETREAT").status == "planned"
     assert _one(evs, "REJECT").status == "reported"

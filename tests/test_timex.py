@@ -245,7 +245,7 @@ def test_bare_clock_time_takes_its_sentence_day_or_the_last_full_date():
     assert one(text, FRI, "22:30 GMT").value == "2020-03-03T22:30Z"
     assert one("The convoy left at 10 p.m. with 40 trucks.", FRI, "10 p.m.").value == "2020-03-06T22:00"
     # a weekday in an earlier sentence does not move a clock time off the publication date
-    text = "Rebels attacked on Sunday. The agreement reached in Moscow calls for a truce as of midnight."
+    text = "Rebels attacked on Sunday. The deal signed in Lima sets a truce from midnight."
     assert one(text, FRI, "midnight").value == "2020-03-06T24:00"
 
 

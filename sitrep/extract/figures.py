@@ -1,6 +1,6 @@
 """Figures: quantities stated for a period or an area ("close to one million displaced since December",
 "2,387 ceasefire violations between 5 March and 18 August", "3.7 million refugees in Turkey"), as opposed
-to the toll of one incident (", killing a civilian and wounding six others"), which the event extractor
+to the toll of one incident (", killing two farmers and injuring a boy"), which the event extractor
 counts.
 
 A quantity is a figure when its sentence scopes it (since / between / so far / in total / live in ...,
@@ -108,7 +108,7 @@ def _period(ann: Annotation, s0: int, s1: int, q0: int, q1: int) -> DateInterval
         return None                            # "until 18 August": the start is not a date we have
     if ann.anchor and re.search(r"\bsince\b", text[max(s0, first.start - 60):first.start], re.I) and \
             first.interval.start <= ann.anchor:
-        # "since the beginning of the offensive in December": from then to publication
+        # "since the start of the campaign in May": from then to publication
         return DateInterval(first.interval.start, ann.anchor, precision=first.interval.precision,
                             basis="relative")
     return first.interval

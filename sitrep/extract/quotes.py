@@ -2,7 +2,7 @@
 
 Three kinds (schema quotes.jsonl):
 - direct: text between quote marks with a cue next to it ("“...,” Erdogan said", "Erdogan said: “...”",
-  "said Yury Barmin, a Middle East analyst"); quotes that run over paragraphs (an unclosed opening mark
+  "said Ana Ruiz, a researcher at the institute"); quotes that run over paragraphs (an unclosed opening mark
   continued by a paragraph that opens with a quote mark) are one quote;
 - indirect: a cue verb with its reported clause ("X said that ...", "X told AFP ...", "according to X, ...");
 - mixed: a reported clause that contains quoted words.
