@@ -201,17 +201,10 @@ def events(db, type_, actor, place, since, until, mentions):
               show_default=True, help="jsonl: the schema's files; csv: ACLED-style; geojson: for GIS.")
 def export(db, out, fmt):
     """Write the store as files (documents.jsonl, events.jsonl, figures.jsonl, quotes.jsonl, ...)."""
-    from sitrep.fuse import compare_figures
-    from sitrep.pipeline import data_fingerprint
+    from sitrep.pipeline import data_fingerprint, stored_records
     from sitrep.present.export import write_exports
 
-    store = _open(db)
-    documents = store.documents()
-    extractions = store.extractions()
-    figures = compare_figures([f for x in extractions for f in x.figures], documents)
-    paths = write_exports(out, documents=documents, incidents=store.incidents(), figures=figures,
-                          quotes=[q for x in extractions for q in x.quotes],
-                          violations=store.violations(), fmt=fmt,
+    paths = write_exports(out, **stored_records(_open(db)), fmt=fmt,
                           meta={"pipeline_version": PIPELINE_VERSION, "data": data_fingerprint()})
     for p in paths:
         err.print(f"wrote {p}", highlight=False)

@@ -246,22 +246,30 @@ def check_agreements(store, incidents: list[Incident], config: Config) -> list[V
     return violations
 
 
+def stored_records(store, extractions: list[Extraction] | None = None) -> dict:
+    """What the exports and the report show, from the store: figures compared across outlets, quotes
+    gathered from every document."""
+    from sitrep.fuse import compare_figures
+
+    documents = store.documents()
+    if extractions is None:
+        extractions = store.extractions()
+    return {"documents": documents, "incidents": store.incidents(), "violations": store.violations(),
+            "figures": compare_figures([f for x in extractions for f in x.figures], documents),
+            "quotes": [q for x in extractions for q in x.quotes]}
+
+
 def present(store, config: Config, run_id: int | None = None,
             extractions: list[Extraction] | None = None) -> list[Path]:
     """Write exports, the report and the document index to config.out."""
-    from sitrep.fuse import compare_figures
     from sitrep.present.export import write_exports
     from sitrep.present.report import write_index, write_report
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    documents = store.documents()
-    if extractions is None:
-        extractions = store.extractions()
-    incidents = store.incidents()
-    figures = compare_figures([f for x in extractions for f in x.figures], documents)
-    quotes = [q for x in extractions for q in x.quotes]
-    violations = store.violations()
+    records = stored_records(store, extractions)
+    documents, incidents, violations = records["documents"], records["incidents"], records["violations"]
+    figures, quotes = records["figures"], records["quotes"]
     compliance = None
     if config.agreements:
         from sitrep.check import summarize

@@ -8,7 +8,7 @@ from sitrep.eval.seeds import score
 
 @pytest.fixture(scope="module")
 def result(seeds_run, shared):
-    from sitrep.fuse import compare_figures
+    from sitrep.pipeline import stored_records
     from sitrep.store import open_store
 
     gold_path = shared / "gold" / "seeds.yaml"
@@ -17,13 +17,13 @@ def result(seeds_run, shared):
     config, _ = seeds_run
     store = open_store(config)
     try:
-        documents, extractions, incidents = store.documents(), store.extractions(), store.incidents()
+        extractions = store.extractions()
+        records = stored_records(store, extractions)
     finally:
         store.close()
-    figures = compare_figures([f for x in extractions for f in x.figures], documents)
-    quotes = [q for x in extractions for q in x.quotes]
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    return score(gold, documents, incidents, extractions, figures, quotes)
+    return score(gold, records["documents"], records["incidents"], extractions, records["figures"],
+                 records["quotes"])
 
 
 def test_documents_dated(result):

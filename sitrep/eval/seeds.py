@@ -220,8 +220,7 @@ def _matches_ignoring_status(gold: dict, inc: Incident, docs_by_name) -> bool:
 
 
 def evaluate(gold: Path, seeds: Path, db: Path | None = None, config: Config | None = None) -> dict:
-    from sitrep.fuse import compare_figures
-    from sitrep.pipeline import run
+    from sitrep.pipeline import run, stored_records
     from sitrep.store import open_store
 
     gold_data = yaml.safe_load(Path(gold).read_text(encoding="utf-8"))
@@ -230,14 +229,12 @@ def evaluate(gold: Path, seeds: Path, db: Path | None = None, config: Config | N
         run([seeds], cfg)
         store = open_store(cfg)
         try:
-            documents = store.documents()
             extractions = store.extractions()
-            incidents = store.incidents()
+            records = stored_records(store, extractions)
         finally:
             store.close()
-    figures = compare_figures([f for x in extractions for f in x.figures], documents)
-    quotes = [q for x in extractions for q in x.quotes]
-    return score(gold_data, documents, incidents, extractions, figures, quotes)
+    return score(gold_data, records["documents"], records["incidents"], extractions,
+                 records["figures"], records["quotes"])
 
 
 def format_table(result: dict) -> str:

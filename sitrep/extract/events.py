@@ -453,20 +453,31 @@ def _walk_places(starts, base_cost: int, seen: set, skip_subjects: bool = True, 
                 found.append((cost, poss, a, b, t))
                 seen.update(range(a, b))
         for ch in t.children:
-            dep = ch.dep_
-            if dep in ("punct", "cc", "mark", "aux", "auxpass", "det", "case", "neg", "prt", "ccomp", "parataxis"):
-                continue
-            if dep in ("nsubj", "csubj", "expl") and skip_subjects:
-                continue
-            if dep == "prep" and (t.lower_ in DIRECTION_WORDS or ch.lower_ in ("from", "than", "like", "to")):
-                continue
-            if dep in ("compound", "amod") and t.lemma_.lower() in people:
-                continue      # "US soldiers", "Syrian civilians": whose, not where
             if ch.ent_type_ in ("DATE", "TIME"):
                 continue
-            step = 0 if (dep == "prep" and ch.lower_ == "of") else _EDGE_COST.get(dep, 2)
-            stack.append((ch, cost + step))
+            step = _edge_step(t, ch, people, skip_subjects)
+            if step is not None:
+                stack.append((ch, cost + step))
     return found
+
+
+_NEVER_WALKED = frozenset({"punct", "cc", "mark", "aux", "auxpass", "det", "case", "neg", "prt", "ccomp",
+                           "parataxis"})
+
+
+def _edge_step(t, ch, people, skip_subjects: bool = True) -> int | None:
+    """The price of the parse edge from ``t`` to its child ``ch`` in the walk for an event's place, or
+    None when the walk does not go there. One definition for the rules and the learned linker."""
+    dep = ch.dep_
+    if dep in _NEVER_WALKED:
+        return None
+    if dep in ("nsubj", "csubj", "expl") and skip_subjects:
+        return None
+    if dep == "prep" and (t.lower_ in DIRECTION_WORDS or ch.lower_ in ("from", "than", "like", "to")):
+        return None
+    if dep in ("compound", "amod") and t.lemma_.lower() in people:
+        return None       # "US soldiers", "Syrian civilians": whose, not where
+    return 0 if (dep == "prep" and ch.lower_ == "of") else _EDGE_COST.get(dep, 2)
 
 
 def event_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> list[tuple[int, int]]:
@@ -524,16 +535,9 @@ def _walk_costs(starts, max_cost: int = 8) -> dict[int, int]:
             continue
         best[t.i] = cost
         for ch in t.children:
-            dep = ch.dep_
-            if dep in ("punct", "cc", "mark", "aux", "auxpass", "det", "case", "neg", "prt", "ccomp", "parataxis",
-                       "nsubj", "csubj", "expl"):
-                continue
-            if dep == "prep" and (t.lower_ in DIRECTION_WORDS or ch.lower_ in ("from", "than", "like", "to")):
-                continue
-            if dep in ("compound", "amod") and t.lemma_.lower() in people:
-                continue
-            step = 0 if (dep == "prep" and ch.lower_ == "of") else _EDGE_COST.get(dep, 2)
-            stack.append((ch, cost + step))
+            step = _edge_step(t, ch, people)
+            if step is not None:
+                stack.append((ch, cost + step))
     return best
 
 
