@@ -3,27 +3,16 @@
 import pytest
 import yaml
 
-from sitrep.eval.seeds import score
+from sitrep.eval.seeds import score_store
 
 
 @pytest.fixture(scope="module")
 def result(seeds_run, shared):
-    from sitrep.pipeline import stored_records
-    from sitrep.store import open_store
-
     gold_path = shared / "gold" / "seeds.yaml"
     if not gold_path.is_file():
         pytest.skip("../shared/gold/seeds.yaml is absent")
     config, _ = seeds_run
-    store = open_store(config)
-    try:
-        extractions = store.extractions()
-        records = stored_records(store, extractions)
-    finally:
-        store.close()
-    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
-    return score(gold, records["documents"], records["incidents"], extractions, records["figures"],
-                 records["quotes"])
+    return score_store(yaml.safe_load(gold_path.read_text(encoding="utf-8")), config)
 
 
 def test_documents_dated(result):

@@ -219,22 +219,29 @@ def _matches_ignoring_status(gold: dict, inc: Incident, docs_by_name) -> bool:
     return True
 
 
-def evaluate(gold: Path, seeds: Path, db: Path | None = None, config: Config | None = None) -> dict:
-    from sitrep.pipeline import run, stored_records
+def score_store(gold: dict, config: Config) -> dict:
+    """Score what a run left in the store named by ``config`` against the gold."""
+    from sitrep.pipeline import stored_records
     from sitrep.store import open_store
+
+    store = open_store(config)
+    try:
+        extractions = store.extractions()
+        records = stored_records(store, extractions)
+    finally:
+        store.close()
+    return score(gold, records["documents"], records["incidents"], extractions,
+                 records["figures"], records["quotes"])
+
+
+def evaluate(gold: Path, seeds: Path, db: Path | None = None, config: Config | None = None) -> dict:
+    from sitrep.pipeline import run
 
     gold_data = yaml.safe_load(Path(gold).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         cfg = (config or Config()).with_(db=Path(db) if db else Path(tmp) / "seeds.db", out=None)
         run([seeds], cfg)
-        store = open_store(cfg)
-        try:
-            extractions = store.extractions()
-            records = stored_records(store, extractions)
-        finally:
-            store.close()
-    return score(gold_data, records["documents"], records["incidents"], extractions,
-                 records["figures"], records["quotes"])
+        return score_store(gold_data, cfg)
 
 
 def format_table(result: dict) -> str:
