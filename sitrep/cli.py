@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sitrep.config import PIPELINE_VERSION, Config
@@ -17,6 +18,13 @@ err = Console(stderr=True)
 
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="sitrep.db",
                          show_default=True, help="SQLite store to read and write.")
+
+
+def _one_line(text: object) -> str:
+    """Text of a file name or reason as one printable line: control characters (a newline in a file
+    name would forge a second error line) and undecodable bytes shown as escapes."""
+    s = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
 
 
 def _config(db: Path, **options) -> Config:
@@ -80,11 +88,12 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
         result = run_pipeline(paths, config, progress)
 
     for e in result.errors:
-        err.print(f"[red]error[/red] {e.path}: {e.reason}", highlight=False, markup=True)
+        err.print(f"[red]error[/red] {escape(_one_line(e.path))}: {escape(_one_line(e.reason))}",
+                  highlight=False, markup=True, soft_wrap=True)
     c = result.counts()
     err.print(f"{c['documents']} documents ({c['new_documents']} new, {c['skipped_inputs']} inputs "
               f"already stored), {c['extracted']} extracted, {c['incidents']} incidents, "
-              f"{c['violations']} violations, {c['errors']} errors", highlight=False)
+              f"{c['violations']} violations, {c['errors']} errors", highlight=False, soft_wrap=True)
     for path in result.outputs:
         err.print(f"wrote {path}", highlight=False)
     if not result.ok or (strict and result.errors):
