@@ -346,18 +346,38 @@ def eval_coref(data, as_json):
     _report(result, as_json, coref.format_table(result))
 
 
+def _eval_gold(gold, docs, db, as_json) -> None:
+    from sitrep.eval import gold as gold_eval
+
+    result = gold_eval.evaluate(gold, docs, db=db)
+    _report(result, as_json, gold_eval.format_table(result))
+
+
+GOLD_DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                              help="Store to use (default: a temporary one).")
+
+
+@eval_group.command("gold")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Gold file in the seeds format (its header says how it is scored).")
+@click.option("--docs", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder of the reports the gold file names.")
+@GOLD_DB_OPTION
+@JSON_OPTION
+def eval_gold(gold, docs, db, as_json):
+    """Score a run on any folder of reports against a gold file in the seeds format: must-event recall,
+    incidents merged, blobs, with the reason of every miss, on the tune and held-out parts."""
+    _eval_gold(gold, docs, db, as_json)
+
+
 @eval_group.command("seeds")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--seeds", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Store to use (default: a temporary one).")
+@GOLD_DB_OPTION
 @JSON_OPTION
 def eval_seeds(gold, seeds, db, as_json):
-    """Score a run on the seed reports against the analyst's gold reading."""
-    from sitrep.eval import seeds as seeds_eval
-
-    result = seeds_eval.evaluate(gold, seeds, db=db)
-    _report(result, as_json, seeds_eval.format_table(result))
+    """Score a run on the seed reports against the analyst's gold reading (`eval gold` on the seeds)."""
+    _eval_gold(gold, seeds, db, as_json)
 
 
 if __name__ == "__main__":

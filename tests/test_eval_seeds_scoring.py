@@ -1,5 +1,5 @@
 """The seed scorer on records we construct: each rule of the gold header, and each must_not form."""
-from sitrep.eval.seeds import check_must_not, event_matches, score
+from sitrep.eval.gold import check_must_not, event_matches, score
 from sitrep.records import (Actor, Count, DateInterval, Document, Extraction, Figure, Incident,
                             Mention, Place, Published, Quote, Timex)
 

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from sitrep.eval.seeds import score_store
+from sitrep.eval.gold import score_store
 
 
 @pytest.fixture(scope="module")
