@@ -370,6 +370,19 @@ def eval_gold(gold, docs, db, as_json):
     _eval_gold(gold, docs, db, as_json)
 
 
+@eval_group.command("fa-kes")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="FA-KES CSV (unit_id, article_title, article_content, date, location).")
+@GOLD_DB_OPTION
+@JSON_OPTION
+def eval_fa_kes(data, db, as_json):
+    """FA-KES: the labelled day, governorate, and both on one incident, per article (title and body only)."""
+    from sitrep.eval import fa_kes
+
+    result = fa_kes.evaluate(data, db=db)
+    _report(result, as_json, fa_kes.format_table(result))
+
+
 @eval_group.command("seeds")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--seeds", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
