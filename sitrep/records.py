@@ -144,6 +144,7 @@ class Count:
     min: int
     max: int
     qualifier: str = "exact"           # exact | at least | about | up to | more than | dozens | ...
+    basis: str | None = None           # for a fused incident: which report's value (latest, lowest of N)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
-from sitrep.extract.numbers import find_quantities
+from sitrep.extract.counts import count_statements
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
@@ -758,75 +758,51 @@ def _link_time(c: _Cand, timex_heads) -> object:
 
 
 # ---------------------------------------------------------------------------------------------- counts
-def _count_kind(tok, trig, steps: int = 4) -> tuple[str, object] | None:
-    """The count kind (killed, injured, ...) of a quantity headed by ``tok``, and the count word."""
-    cur = tok
-    for ch in tok.children:   # "five dead", "3 injured"
-        k = trig.count_verbs.get(ch.lemma_.lower()) or trig.count_verbs.get(ch.lower_)
-        if k and ch.dep_ in ("amod", "acomp", "oprd"):
-            return k, ch
-    for _ in range(steps):
-        if cur.head.i == cur.i:
-            return None
-        if cur.dep_ not in ("dobj", "nsubjpass", "nsubj", "pobj", "prep", "nummod", "conj", "appos", "attr",
-                            "npadvmod", "compound", "amod", "quantmod", "dep", "oprd"):
-            return None
-        cur = cur.head
-        k = trig.count_verbs.get(cur.lemma_.lower()) or trig.count_verbs.get(cur.lower_)
-        if k:
-            return k, cur
-    return None
-
-
-def _assign_counts(sent, cands, trig):
-    doc = sent.doc
-    for start, end, count, noun in find_quantities(sent):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
-            continue
-        qtok = span[-1]
-        # the counted noun's token, when present ("8 people" -> people)
-        head = qtok.head if qtok.dep_ in ("nummod", "quantmod", "det") else qtok
-        kk = _count_kind(head, trig)
-        if kk is None:
-            continue
-        kind, word = kk
-        # "36 in a strike": the quantity's own "in <trigger>" phrase picks the event
-        owner = None
-        for prep in (c for c in head.children if c.dep_ == "prep"):
+def _count_owner(st, cands, doc):
+    """The event a count statement belongs to, and whether the sentence says so: the trigger that is its
+    count word (or whose clause it heads), or the event named in the victims' own "in <trigger>" phrase ("11
+    in an ambush"); failing both, the nearest attack (an arrest for arrest counts), as a guess."""
+    word = doc[st.word]
+    if st.victim is not None:
+        for prep in (c for c in doc[st.victim].children if c.dep_ == "prep"):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                owner = next((c for c in cands if pobj in c.tokens), owner)
+                owner = next((c for c in cands if pobj in c.tokens), None)
+                if owner is not None:
+                    return owner, True
+    for c in cands:
+        if word in c.tokens or (c.head is not None and c.head.i == word.i):
+            return c, True
+    wanted = ("COERCE",) if st.kind == "arrested" else ("ASSAULT", "COERCE")
+    pool = [c for c in cands if c.type in wanted] or [c for c in cands if c.type in ("ASSAULT", "COERCE")]
+    return min(pool, key=lambda c: (abs(c.tok.i - word.i), c.tok.i), default=None), False
+
+
+def _assign_counts(sent, cands, statements):
+    """Attach the sentence's count statements (``extract.counts``) to its events: first those the sentence
+    ties to an event, then the guesses for events still without that kind. For one event and kind the
+    largest count wins (a total and a part of it are not added up)."""
+    doc = sent.doc
+    placed = [(st, *_count_owner(st, cands, doc)) for st in statements]
+    for st, owner, explicit in sorted(placed, key=lambda x: not x[2]):
         if owner is None:
-            owner = next((c for c in cands if word in c.tokens or (c.head is not None and c.head.i == word.i)), None)
-        if owner is None:
-            pool = [c for c in cands if c.type in ("ASSAULT", "COERCE")]
-            owner = min(pool, key=lambda c: abs(c.tok.i - word.i), default=None)
-        if owner is not None and kind not in owner.counts:
-            owner.counts[kind] = count
-            victim = _victim_group(qtok, head)
-            if victim is not None and kind in ("killed", "injured", "wounded", "captured", "abducted",
-                                               "arrested", "detained", "missing", "dead"):
+            continue
+        have = owner.counts.get(st.kind)
+        if have is None or (explicit and st.count.value > have.value):
+            owner.counts[st.kind] = st.count
+        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested"):
+            victim = _victim_group(doc[st.group if st.group is not None else st.victim])
+            if victim is not None and victim not in owner.victims:
                 owner.victims.append(victim)
 
 
-def _victim_group(qtok, head):
+def _victim_group(head):
     """The people a casualty count is about, when a nationality or named group qualifies them ("36 Dutch
-    sailors", "58 X soldiers ..., including 12 in a storm"): they are the event's target."""
-    group = head if head.pos_ in ("NOUN", "PROPN") and head.i != qtok.i else None
-    if group is None and qtok.dep_ == "pobj" and qtok.head.lower_ in ("including", "among"):
-        people = _people_nouns()
-        for gov in list(qtok.head.ancestors)[:5]:   # "including 12" hangs on the group or its verb
-            if gov.pos_ in ("NOUN", "PROPN") and (gov.lower_ in people or gov.lemma_.lower() in people):
-                group = gov
-                break
-            if gov.pos_ in ("VERB", "AUX"):
-                group = next((c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")), None)
-                break
-    if group is None or group.pos_ not in ("NOUN", "PROPN"):
+    sailors"): they are the event's target."""
+    if head.pos_ not in ("NOUN", "PROPN"):
         return None
-    qualified = group.ent_type_ in ACTOR_LABELS or any(
-        c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in ACTOR_LABELS for c in group.children)
-    return group if qualified else None
+    qualified = head.ent_type_ in ACTOR_LABELS or any(
+        c.dep_ in ("amod", "compound", "poss") and c.ent_type_ in ACTOR_LABELS for c in head.children)
+    return head if qualified else None
 
 
 # ---------------------------------------------------------------------------------------------- modes
@@ -849,8 +825,22 @@ def _refine_mode(c: _Cand, trig, sent):
 
 
 # ---------------------------------------------------------------------------------------------- main
-def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
+def _casualty_events(statements, cands, doc) -> list[_Cand]:
+    """People reported killed or hurt with no attack named in the sentence ("three bodies were found dead",
+    "two people died of their wounds") still report a violent happening: one ASSAULT at the first such word."""
+    if any(c.type == "ASSAULT" for c in cands):
+        return []
+    hurt = [st for st in statements if st.kind in ("killed", "injured", "shot") and st.count.max > 0]
+    if not hurt:
+        return []
+    word = doc[hurt[0].word]
+    return [_Cand([word], "ASSAULT", None, word.i + 1)]
+
+
+def _sentence_events(sent, trig, timex_heads, lex) -> list[_Cand]:
+    statements = count_statements(sent, lex)
     cands = [c for c in find_triggers(sent, trig) if not _stance_modifier(c)]
+    cands += _casualty_events(statements, cands, sent.doc)
     if not cands:
         return []
     for c in cands:
@@ -912,7 +902,7 @@ def _sentence_events(sent, trig, timex_heads) -> list[_Cand]:
         m.tokens.sort(key=lambda t: (_depth(t), t.i))
         m.head = clause_head(m.tok)
         _refine_mode(m, trig, sent)
-    _assign_counts(sent, merged, trig)
+    _assign_counts(sent, merged, statements)
     return merged
 
 
@@ -1217,6 +1207,7 @@ def _clause_span(tok):
 def extract_events(ann: Annotation, kb) -> list[EventMention]:
     """One EventMention per event mention in the document (actors, place, dates unresolved)."""
     trig = kb.ontology.triggers()
+    lex = kb.ontology.casualties()
     doc = ann.nlp_doc
     text = ann.doc.text
     timex_heads = _timex_tokens(ann)
@@ -1224,7 +1215,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     out: list[EventMention] = []
     for sent in doc.sents:
         try:
-            cands = _sentence_events(sent, trig, timex_heads)
+            cands = _sentence_events(sent, trig, timex_heads, lex)
         except Exception as exc:   # one odd sentence must not lose the document
             log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
             continue

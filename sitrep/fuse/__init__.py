@@ -13,9 +13,11 @@ from sitrep.config import Config
 from sitrep.records import (Count, DateInterval, Disagreement, Document, EventMention, Figure, Incident,
                             Mention)
 
+from sitrep.extract.counts import derive_injured
+
 from .cluster import cluster_mentions
 from .copies import copy_groups
-from .disagree import incident_disagreements, latest_first
+from .disagree import incident_disagreements
 from .figures import compare_figures
 from .rules import load_rules, place_key
 
@@ -60,7 +62,7 @@ def _incident(members: list[EventMention], groups: dict[str, str], rules) -> Inc
         date=_date(members),
         location=_place(members, rules),
         actors=_actors(members),
-        counts=_counts(members),
+        counts=_counts(members, groups),
         mentions=[Mention(doc=m.doc, start=m.start, end=m.end, sentence=m.sentence, outlet=m.outlet,
                           published=m.published, status=m.status) for m in members],
         sources=len({groups.get(m.doc, m.doc) for m in members}),
@@ -116,12 +118,41 @@ def _actors(members: list[EventMention]):
     return out
 
 
-def _counts(members: list[EventMention]) -> dict[str, Count]:
-    """Per kind, the latest report's count (tolls rise as reports come in); ties take the higher."""
+def report_counts(members: list[EventMention]) -> dict[str, Count]:
+    """What one report says of one happening: per kind the largest count among its sentences (the lead's
+    total, not a later sentence about one victim), shot turned into injured (``derive_injured``)."""
+    raw: dict[str, Count] = {}
+    for m in members:
+        for kind, c in m.counts.items():
+            if kind not in raw or c.value > raw[kind].value:
+                raw[kind] = c
+    return derive_injured(raw)
+
+
+def _counts(members: list[EventMention], groups: dict[str, str]) -> dict[str, Count]:
+    """Per kind: ``min``/``max`` over the independent reports, ``value`` from one report, never fields of
+    different reports combined. A toll that rises over time takes the latest report's value; reports of the
+    same day that conflict give the lowest (the conservative figure, as ACLED and UCDP code); ``basis`` says
+    which rule chose it."""
+    by_report: dict[str, list[EventMention]] = {}
+    for m in members:
+        by_report.setdefault(groups.get(m.doc, m.doc), []).append(m)
+    reports = []
+    for key in sorted(by_report):
+        ms = by_report[key]
+        reports.append((max((m.published or "") for m in ms), key, report_counts(ms)))
     out: dict[str, Count] = {}
-    for kind in sorted({k for m in members for k in m.counts}):
-        given = [m for m in members if kind in m.counts]
-        top_pub = latest_first(given)[0].published
-        same_day = [m for m in given if m.published == top_pub]
-        out[kind] = max((m.counts[kind] for m in same_day), key=lambda c: c.value)
+    for kind in sorted({k for _, _, c in reports for k in c}):
+        given = [(pub, key, c[kind]) for pub, key, c in reports if kind in c]
+        if len(given) == 1:
+            out[kind] = given[0][2]
+            continue
+        latest = max(pub for pub, _, _ in given)
+        last_day = [c for pub, _, c in given if pub == latest]
+        chosen = min(last_day, key=lambda c: (c.value, c.max))
+        dated = len({pub for pub, _, _ in given}) > 1
+        basis = ("latest report" if len(last_day) == 1 else f"lowest of {len(last_day)} latest reports") \
+            if dated else f"lowest of {len(last_day)} reports"
+        out[kind] = Count(value=chosen.value, min=min(c.min for _, _, c in given),
+                          max=max(c.max for _, _, c in given), qualifier=chosen.qualifier, basis=basis)
     return out

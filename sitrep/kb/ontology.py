@@ -58,6 +58,36 @@ class Triggers:
     deontic_aux: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Casualties:
+    """Words that state casualties and arrests, and the nouns that count people (``casualties.yaml``)."""
+    kind_of: dict[str, str]                 # lemma -> killed | injured | shot | arrested | kidnapped | displaced
+    fatal_adverbs: frozenset[str]
+    fatal_objects: frozenset[str]
+    fatal_predicates: frozenset[str]
+    result_verbs: frozenset[str]
+    reduced_passive: frozenset[str]
+    person_nouns: frozenset[str]
+    quantity_nouns: frozenset[str]
+    one_person_pronouns: frozenset[str]
+    nobody: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_casualties(path: Path | None = None) -> Casualties:
+    raw = _load_yaml(str(path or EVENTS_DIR / "casualties.yaml"))
+    kind_of: dict[str, str] = {}
+    for kind, words in (raw.get("kinds") or {}).items():
+        for w in words:
+            kind_of.setdefault(str(w).lower(), kind)
+    fs = lambda key: frozenset(str(x).lower() for x in (raw.get(key) or []))   # noqa: E731
+    return Casualties(kind_of=kind_of, fatal_adverbs=fs("fatal_adverbs"), fatal_objects=fs("fatal_objects"),
+                      fatal_predicates=fs("fatal_predicates"), result_verbs=fs("result_verbs"),
+                      reduced_passive=fs("reduced_passive"), person_nouns=fs("person_nouns"),
+                      quantity_nouns=fs("quantity_nouns"), one_person_pronouns=fs("one_person_pronouns"),
+                      nobody=fs("nobody"))
+
+
 @dataclass
 class Ontology:
     types: list[str]
@@ -118,6 +148,9 @@ class Ontology:
     def intent_type(self, type: str) -> str:
         """How PLOVER codes a stated intention to do ``type`` (cooperative -> AGREE, coercive -> THREATEN)."""
         return self._intent[self.canonical(type)]
+
+    def casualties(self) -> Casualties:
+        return load_casualties()
 
     def triggers(self) -> Triggers:
         if "triggers" not in self._cache:

@@ -1,0 +1,270 @@
+"""How many: casualty and arrest counts read from the victims' noun phrases.
+
+A count is a *statement* that some people were killed, hurt, shot, arrested, abducted or displaced. It is
+found from the count word (a verb, adjective or noun of ``casualties.yaml``) by finding its victims in the
+parse, then counting the victims' noun phrase:
+
+    "A 6-year-old girl was shot and killed"     -> killed 1   (passive subject, a singular person noun)
+    "A woman and her three sons were found dead" -> killed 4   (conjuncts add up)
+    "Two men were shot, one fatally"             -> shot 2, killed 1
+    "The blast left a boy dead and five wounded" -> killed 1, injured 5
+    "Police arrested Tom Harris, 34,"            -> arrested 1 (the 34 is an age, not a count)
+
+Numbers never count by their position in the sentence: an age, a street number or a year is not a victim.
+`shot` means hit by gunfire (killed or injured): a report's injured count is shot minus killed when it states
+no injured count of its own (``derive_injured``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitrep.extract.numbers import parse_quantity
+from sitrep.records import Count
+
+FATAL = "killed"
+
+
+@dataclass(frozen=True)
+class CountStatement:
+    """One statement of how many people one count word is about."""
+    kind: str
+    count: Count
+    word: int                 # token index of the count word
+    victim: int | None        # token index of the victims' head
+    group: int | None = None  # token index of the group a counted part belongs to ("12" of "40 sailors")
+
+
+# --------------------------------------------------------------------------- counting a noun phrase
+def _is_age(tok) -> bool:
+    """A number that is an age or a date part: "a 6-year-old", "Harris, 34,", "ages 19 and 41"."""
+    if tok.ent_type_ in ("DATE", "TIME"):
+        return True
+    return tok.dep_ == "appos" or (tok.head.lemma_.lower() in ("age", "aged") and tok.dep_ in ("nummod", "pobj"))
+
+
+def _number_of(tok) -> Count | None:
+    """The count stated by a number token with its own modifiers ("at least 58", "dozens")."""
+    return parse_quantity(tok.doc[tok.left_edge.i:tok.i + 1].text)
+
+
+def _one_member(tok, lex) -> Count | None:
+    """The count of one conjunct of a victims' noun phrase, or None when it does not say."""
+    low = tok.lower_
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children) or low in lex.nobody \
+            or (low == "one" and any(c.lower_ == "no" for c in tok.children)):
+        return Count(value=0, min=0, max=0)
+    if tok.pos_ == "NUM" or tok.like_num or low in lex.quantity_nouns:
+        return None if _is_age(tok) else _number_of(tok)
+    for c in tok.children:
+        if c.dep_ in ("nummod", "quantmod") and not _is_age(c):
+            n = _number_of(c)
+            if n is not None:
+                return n
+    if tok.tag_ in ("NN", "NNP") and (tok.lemma_.lower() in lex.person_nouns or low in lex.person_nouns):
+        return Count(value=1, min=1, max=1)
+    if tok.ent_type_ == "PERSON":
+        return Count(value=1, min=1, max=1)
+    if tok.pos_ == "PRON" and low in lex.one_person_pronouns:
+        return Count(value=1, min=1, max=1)
+    if low == "both":
+        return Count(value=2, min=2, max=2)
+    return None
+
+
+def victims_count(head, lex) -> Count | None:
+    """How many people a noun phrase names: its conjuncts add up ("a man and his two sons" -> 3). When some
+    conjuncts do not say, the known ones give an "at least"."""
+    members = [head] + [c for c in head.conjuncts if c.i > head.i]
+    counts = [_one_member(m, lex) for m in members]
+    known = [c for c in counts if c is not None]
+    if not known:
+        return None
+    if len(known) == 1 and len(members) == 1:
+        return known[0]
+    total = sum(c.value for c in known)
+    lo, hi = sum(c.min for c in known), sum(c.max for c in known)
+    exact = len(known) == len(counts) and all(c.qualifier == "exact" for c in known)
+    return Count(value=total, min=lo, max=hi, qualifier="exact" if exact else "at least")
+
+
+# --------------------------------------------------------------------------- kinds
+def _is_fatal(word, lex) -> bool:
+    """"fatally shot", "shot to death", "shot dead"."""
+    for c in word.children:
+        if c.dep_ == "advmod" and c.lower_ in lex.fatal_adverbs:
+            return True
+        if c.dep_ in ("oprd", "acomp", "advmod", "xcomp") and c.lower_ in lex.fatal_predicates:
+            return True
+        if c.dep_ == "prep" and c.lower_ == "to" and any(
+                g.dep_ == "pobj" and g.lemma_.lower() in lex.fatal_objects for g in c.children):
+            return True
+    return False
+
+
+def kind_of(word, lex) -> str | None:
+    """The count kind a word states (None when it states none)."""
+    kind = lex.kind_of.get(word.lemma_.lower()) or lex.kind_of.get(word.lower_)
+    if kind in ("shot", "injured") and _is_fatal(word, lex):
+        return FATAL
+    if kind == "arrested" and word.pos_ == "NOUN" and word.lemma_.lower() != "custody":
+        return None                  # "the arrest" names the event; its count is on the verb
+    return kind
+
+
+# --------------------------------------------------------------------------- victims: ordered rules
+def _passive_subject(word, lex):
+    """"A girl was shot", "two men were shot and killed" (the conjoined verb shares the subject)."""
+    subj = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
+    if subj is not None:
+        return subj
+    if word.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in word.children):
+        return next((c for c in word.head.children if c.dep_ == "nsubjpass"), None)
+    return None
+
+
+def _left_in_state(word, lex):
+    """"left five dead", "were found dead": the state word's victims are the result verb's object or passive
+    subject."""
+    if word.dep_ not in ("oprd", "acomp", "xcomp", "ccomp") or word.head.lemma_.lower() not in lex.result_verbs:
+        return None
+    gov = word.head
+    return next((c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")), None)
+
+
+def _object(word, lex):
+    """Active voice: "gunmen killed two guards", "police arrested a suspect"."""
+    if word.pos_ not in ("VERB", "AUX") or any(c.dep_ == "auxpass" for c in word.children):
+        return None
+    return next((c for c in word.children if c.dep_ == "dobj"), None)
+
+
+def _reduced_passive_subject(word, lex):
+    """"five people wounded", "two others died": a subject that is the victims (a counted group for verbs
+    that are otherwise transitive, any subject for "die")."""
+    subj = next((c for c in word.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    lemma = word.lemma_.lower()
+    if lex.kind_of.get(lemma) == FATAL and lemma in ("die", "perish"):
+        return subj
+    if lemma in lex.reduced_passive and not any(c.dep_ == "dobj" for c in word.children):
+        counted = subj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in subj.children)
+        return subj if counted else None
+    return None
+
+
+def _copular_subject(word, lex):
+    """"two were dead", "three people are injured"."""
+    if word.dep_ in ("acomp", "attr") and word.head.lemma_ == "be":
+        return next((c for c in word.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
+
+
+def _modified_noun(word, lex):
+    """"two dead", "a man killed in the attack", "the wounded man": the noun the count word describes."""
+    if word.dep_ in ("amod", "acl") and word.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+        return word.head
+    return None
+
+
+def _of_phrase(word, lex):
+    """"the deaths of four people", "the killing of a teenager"."""
+    if word.pos_ != "NOUN":
+        return None
+    for c in word.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _counted_noun(word, lex):
+    """"four deaths", "no injuries": the count word is itself the counted noun."""
+    if word.pos_ == "NOUN" and word.lemma_.lower() != "custody" and any(
+            c.dep_ in ("nummod", "det") and (c.like_num or c.lower_ == "no") for c in word.children):
+        return word
+    return None
+
+
+def _custody(word, lex):
+    """"taken into custody", "in custody": the people taken (passive subject or object of the verb)."""
+    if word.lemma_.lower() != "custody" or word.dep_ != "pobj":
+        return None
+    verb = word.head.head
+    return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None) or \
+        next((c for c in verb.children if c.dep_ == "nsubj" and verb.lemma_ == "be"), None)
+
+
+VICTIM_RULES = (_passive_subject, _left_in_state, _object, _reduced_passive_subject, _copular_subject,
+                _modified_noun, _of_phrase, _counted_noun, _custody)
+
+
+def _victims(word, lex):
+    for rule in VICTIM_RULES:
+        v = rule(word, lex)
+        if v is not None:
+            return v
+    return None
+
+
+def _one_fatally(word, lex) -> list[CountStatement]:
+    """"Two men were shot, one fatally": a number on the verb qualified by a fatal adverb is killed."""
+    out = []
+    for c in word.children:
+        if (c.pos_ == "NUM" or c.like_num) and any(g.lower_ in lex.fatal_adverbs for g in c.children):
+            n = _number_of(c)
+            if n is not None:
+                out.append(CountStatement(FATAL, n, word.i, c.i))
+    return out
+
+
+def _parts(word, victim, kind: str) -> list[CountStatement]:
+    """"40 officers died, including 11 in an ambush": a counted part of the victims is a statement of its own
+    (its own "in <event>" phrase may tie it to another event)."""
+    out = []
+    for holder in (word, victim):
+        if holder is None:
+            continue
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("including", "among"):
+                continue
+            for part in prep.children:
+                if part.dep_ == "pobj" and (part.pos_ == "NUM" or part.like_num) and not _is_age(part):
+                    n = _number_of(part)
+                    if n is not None:
+                        group = victim.i if victim is not None else None
+                        out.append(CountStatement(kind, n, word.i, part.i, group))
+    return out
+
+
+def count_statements(sent, lex) -> list[CountStatement]:
+    """Every count statement of one sentence (a spaCy Span), in token order."""
+    out: list[CountStatement] = []
+    for word in sent:
+        kind = kind_of(word, lex)
+        if kind is None:
+            continue
+        victim = _victims(word, lex)
+        if victim is not None:
+            count = victims_count(victim, lex)
+            if count is not None:
+                out.append(CountStatement(kind, count, word.i, victim.i))
+        out.extend(_parts(word, victim, kind))
+        if kind == "shot":
+            out.extend(_one_fatally(word, lex))
+    return out
+
+
+def derive_injured(counts: dict[str, Count]) -> dict[str, Count]:
+    """Counts as exported: ``shot`` (hit by gunfire) becomes injured = shot - killed when no injured count is
+    stated ("four people were shot, one of them died" -> killed 1, injured 3), and is then dropped."""
+    out = {k: v for k, v in counts.items() if k != "shot"}
+    shot = counts.get("shot")
+    if shot is None or "injured" in out:
+        return out
+    killed = out.get(FATAL)
+    k_min, k_max = (killed.min, killed.max) if killed else (0, 0)
+    lo, hi = max(0, shot.min - k_max), max(0, shot.max - k_min)
+    if hi > 0:
+        out["injured"] = Count(value=max(0, shot.value - (killed.value if killed else 0)), min=lo, max=hi,
+                               qualifier=shot.qualifier)
+    return out
