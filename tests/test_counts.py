@@ -46,6 +46,13 @@ def _counts_of(annotate, lex, text):
     ("The deaths of five workers shocked the town.", {("killed", 5)}),
     # taken into custody
     ("Two teenagers were taken into custody late Tuesday.", {("arrested", 2)}),
+    # in or to a hospital; suffering wounds
+    ("Two other hikers were flown to a hospital in the city.", {("injured", 2)}),
+    ("A woman and her son are in the hospital.", {("injured", 2)}),
+    ("The clerk suffered a gunshot wound to the arm.", {("injured", 1)}),
+    # charges faced; surrender
+    ("Both brothers face murder charges.", {("arrested", 2)}),
+    ("The driver turned himself in on Monday.", {("arrested", 1)}),
 ])
 def test_count_statements(annotate, lex, text, expected):
     assert _counts_of(annotate, lex, text) == expected
@@ -71,8 +78,10 @@ def test_casualties_without_a_named_attack_are_an_assault(annotate, kb):
 def test_shot_minus_killed_is_injured():
     c = derive_injured({"shot": Count(4, 4, 4), "killed": Count(1, 1, 1)})
     assert c["injured"].value == 3 and "shot" not in c
-    # a stated injured count wins; everyone shot was killed: no injured
-    assert derive_injured({"shot": Count(4, 4, 4), "injured": Count(2, 2, 2)})["injured"].value == 2
+    # a larger stated injured count wins; a smaller one is about some of the survivors
+    assert derive_injured({"shot": Count(4, 4, 4), "injured": Count(5, 5, 5)})["injured"].value == 5
+    assert derive_injured({"shot": Count(4, 4, 4), "injured": Count(2, 2, 2)})["injured"].value == 4
+    # everyone shot was killed: no injured
     assert "injured" not in derive_injured({"shot": Count(1, 1, 1), "killed": Count(1, 1, 1)})
 
 
@@ -97,3 +106,10 @@ def test_fused_counts_never_combine_fields_of_different_reports():
     # copies of one report count once
     c = _counts([_m("a", "2020-01-01", killed=5), _m("b", "2020-01-02", killed=5)], {"b": "a"})
     assert c["killed"].basis is None
+
+
+def test_a_sum_over_several_incidents_is_no_incident(annotate, kb):
+    ev = extract_events(annotate("The four stabbings that injured nine people this month alarmed residents."), kb)
+    assert not [e for e in ev if e.counts.get("injured")]
+    ev = extract_events(annotate("Two airstrikes killed six people in the market on Monday."), kb)
+    assert [e.counts["killed"].value for e in ev if e.type == "ASSAULT"] == [6]

@@ -11,8 +11,8 @@ parse, then counting the victims' noun phrase:
     "Police arrested Tom Harris, 34,"            -> arrested 1 (the 34 is an age, not a count)
 
 Numbers never count by their position in the sentence: an age, a street number or a year is not a victim.
-`shot` means hit by gunfire (killed or injured): a report's injured count is shot minus killed when it states
-no injured count of its own (``derive_injured``).
+`shot` means hit by gunfire (killed or injured): a report's injured count is shot minus killed unless it
+states a larger injured count of its own (``derive_injured``).
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def _one_member(tok, lex) -> Count | None:
         return Count(value=1, min=1, max=1)
     if tok.pos_ == "PRON" and low in lex.one_person_pronouns:
         return Count(value=1, min=1, max=1)
-    if low == "both":
+    if low == "both" or any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in tok.children):
         return Count(value=2, min=2, max=2)
     return None
 
@@ -194,8 +194,21 @@ def _custody(word, lex):
         next((c for c in verb.children if c.dep_ == "nsubj" and verb.lemma_ == "be"), None)
 
 
+def _sufferer(word, lex):
+    """"she suffered gunshot wounds", "three were treated for injuries": whoever has the wound."""
+    if word.pos_ != "NOUN":
+        return None
+    gov = word.head
+    if word.dep_ == "dobj" and gov.lemma_.lower() in lex.suffer_verbs:
+        return next((c for c in gov.children if c.dep_ == "nsubj"), None)
+    if word.dep_ == "pobj" and gov.lower_ in ("for", "with") and gov.head.lemma_.lower() in lex.treat_verbs:
+        verb = gov.head
+        return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None)
+    return None
+
+
 VICTIM_RULES = (_passive_subject, _left_in_state, _object, _reduced_passive_subject, _copular_subject,
-                _modified_noun, _of_phrase, _counted_noun, _custody)
+                _modified_noun, _of_phrase, _sufferer, _counted_noun, _custody)
 
 
 def _victims(word, lex):
@@ -217,29 +230,88 @@ def _one_fatally(word, lex) -> list[CountStatement]:
     return out
 
 
+def _own_clause(tok, word) -> bool:
+    """Whether ``tok`` hangs on ``word`` without another verb in between (it is in word's own clause)."""
+    cur = tok.head
+    while cur.i != word.i:
+        if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return True
+
+
 def _parts(word, victim, kind: str) -> list[CountStatement]:
     """"40 officers died, including 11 in an ambush": a counted part of the victims is a statement of its own
-    (its own "in <event>" phrase may tie it to another event)."""
+    (its own "in <event>" phrase may tie it to another event). The "including" phrase may hang anywhere in
+    the count word's own clause (parsers attach it to the nearest noun)."""
     out = []
-    for holder in (word, victim):
-        if holder is None:
+    for prep in word.subtree:
+        if prep.dep_ != "prep" or prep.lower_ not in ("including", "among") or not _own_clause(prep, word):
             continue
-        for prep in holder.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("including", "among"):
-                continue
-            for part in prep.children:
-                if part.dep_ == "pobj" and (part.pos_ == "NUM" or part.like_num) and not _is_age(part):
-                    n = _number_of(part)
-                    if n is not None:
-                        group = victim.i if victim is not None else None
-                        out.append(CountStatement(kind, n, word.i, part.i, group))
+        for part in prep.children:
+            if part.dep_ == "pobj" and (part.pos_ == "NUM" or part.like_num) and not _is_age(part):
+                n = _number_of(part)
+                if n is not None:
+                    group = victim.i if victim is not None else None
+                    out.append(CountStatement(kind, n, word.i, part.i, group))
     return out
+
+
+def _in_care(word, lex) -> list[CountStatement]:
+    """"two others were airlifted to a hospital", "a woman is in the hospital": injured."""
+    if word.lemma_.lower() not in lex.care_nouns or word.dep_ != "pobj" or word.head.lower_ not in ("to", "in", "at"):
+        return []
+    verb = word.head.head
+    victim = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None)
+    if victim is None and verb.lemma_ in ("be", "remain", "stay", "lie"):
+        victim = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    count = victims_count(victim, lex) if victim is not None else None
+    return [CountStatement("injured", count, verb.i, victim.i)] if count is not None else []
+
+
+def _charged(word, lex) -> list[CountStatement]:
+    """"both men face murder charges", "he turned himself in": arrests of the subject."""
+    lemma = word.lemma_.lower()
+    faced = lemma in lex.charge_nouns and word.dep_ == "dobj" and word.head.lemma_.lower() in lex.face_verbs
+    turned_in = lemma == "turn" and any(c.dep_ == "prt" and c.lower_ == "in" for c in word.children) and any(
+        c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in word.children)
+    if not (faced or turned_in):
+        return []
+    verb = word.head if faced else word
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    count = victims_count(subj, lex) if subj is not None else None
+    return [CountStatement("arrested", count, verb.i, subj.i)] if count is not None else []
+
+
+def is_aggregate(tok, lex) -> bool:
+    """Whether an event noun sums up several incidents: "the five shootings", "299 killings", "a string of
+    attacks" (its counts are a figure over them, not one incident's)."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NNS" or tok.lemma_.lower() not in lex.incident_nouns:
+        return False
+    for c in tok.children:
+        if c.dep_ == "nummod":
+            n = _number_of(c)
+            if n is not None and n.value >= 2:
+                return True
+        if c.dep_ == "amod" and c.lower_ in ("several", "multiple", "numerous", "many"):
+            return True
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in lex.series_nouns:
+        return True
+    return False
+
+
+def sums_incidents(tokens, lex) -> bool:
+    """Whether an event's trigger words sum up several incidents, or describe such a sum ("the four stabbings
+    that injured nine people": "injured" describes the sum)."""
+    return any(is_aggregate(t, lex) or (t.dep_ in ("relcl", "acl") and is_aggregate(t.head, lex)) for t in tokens)
 
 
 def count_statements(sent, lex) -> list[CountStatement]:
     """Every count statement of one sentence (a spaCy Span), in token order."""
     out: list[CountStatement] = []
     for word in sent:
+        out.extend(_in_care(word, lex))
+        out.extend(_charged(word, lex))
         kind = kind_of(word, lex)
         if kind is None:
             continue
@@ -259,12 +331,15 @@ def derive_injured(counts: dict[str, Count]) -> dict[str, Count]:
     stated ("four people were shot, one of them died" -> killed 1, injured 3), and is then dropped."""
     out = {k: v for k, v in counts.items() if k != "shot"}
     shot = counts.get("shot")
-    if shot is None or "injured" in out:
+    if shot is None:
         return out
     killed = out.get(FATAL)
     k_min, k_max = (killed.min, killed.max) if killed else (0, 0)
     lo, hi = max(0, shot.min - k_max), max(0, shot.max - k_min)
-    if hi > 0:
-        out["injured"] = Count(value=max(0, shot.value - (killed.value if killed else 0)), min=lo, max=hi,
-                               qualifier=shot.qualifier)
+    value = max(0, shot.value - (killed.value if killed else 0))
+    stated = out.get("injured")
+    if hi > 0 and (stated is None or value > stated.value):
+        # a stated injured count smaller than the wounded survivors is about some of them ("two of those shot
+        # were seriously wounded")
+        out["injured"] = Count(value=value, min=lo, max=hi, qualifier=shot.qualifier)
     return out

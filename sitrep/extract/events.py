@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
-from sitrep.extract.counts import count_statements
+from sitrep.extract.counts import count_statements, sums_incidents
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
@@ -1221,6 +1221,8 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
             continue
         live_heads = {t.i for c in cands for t in c.tokens}
         for c in cands:
+            if sums_incidents(c.tokens, lex):
+                continue          # "the five shootings that wounded 15": a figure over several incidents
             if _running_toll(c, trig) or _reference_subject(c, live_heads) or _reference_object(c) \
                     or _habitual_stance(c) or _ongoing_undated(c, sent, timex_heads):
                 continue

@@ -17,6 +17,7 @@ from sitrep.extract.counts import derive_injured
 
 from .cluster import cluster_mentions
 from .copies import copy_groups
+from .within import group_report, linked_arrests, representative
 from .disagree import incident_disagreements
 from .figures import compare_figures
 from .rules import load_rules, place_key
@@ -28,15 +29,34 @@ _BASIS = ["explicit", "relative", "publication"]
 
 
 def fuse(mentions: list[EventMention], documents: list[Document], config: Config | None = None) -> list[Incident]:
-    """Merge event mentions from all documents into incidents (ordered by date, then id)."""
+    """Merge event mentions from all documents into incidents (ordered by date, then id): first the
+    mentions of each report into report events (``within.py``), then report events across reports."""
     config = config or Config()
     rules = load_rules()
     docs = {d.id: d for d in documents}
-    mentions = [_with_doc_meta(m, docs.get(m.doc)) for m in mentions]
+    by_doc: dict[str, list[EventMention]] = {}
+    for m in mentions:
+        by_doc.setdefault(m.doc, []).append(_with_doc_meta(m, docs.get(m.doc)))
     groups = copy_groups(documents)
-    incidents = [_incident(members, groups, rules) for members in cluster_mentions(mentions, rules, config.fusion_km)]
+    reps: list[EventMention] = []
+    members_of: dict[str, list[EventMention]] = {}
+    for doc_id in sorted(by_doc):
+        report = group_report(by_doc[doc_id], rules, config.fusion_km, _title_end(docs.get(doc_id)))
+        for g, rep in zip(report, linked_arrests([representative(g, rules) for g in report])):
+            reps.append(rep)
+            members_of[rep.id] = g.members
+    incidents = [_incident(cluster, members_of, groups, rules)
+                 for cluster in cluster_mentions(reps, rules, config.fusion_km)]
     incidents.sort(key=lambda i: (i.date.start if i.date else "9999", i.id))
     return incidents
+
+
+def _title_end(doc: Document | None) -> int:
+    """Where the headline ends when the text starts with it (the readers put the title first)."""
+    if doc is None or not doc.title:
+        return 0
+    at = doc.text.find(doc.title.strip())
+    return at + len(doc.title.strip()) if 0 <= at < 5 else 0
 
 
 def _with_doc_meta(m: EventMention, doc: Document | None) -> EventMention:
@@ -47,26 +67,41 @@ def _with_doc_meta(m: EventMention, doc: Document | None) -> EventMention:
     return replace(m, outlet=m.outlet or doc.outlet, published=m.published or doc.published.date)
 
 
-def _incident(members: list[EventMention], groups: dict[str, str], rules) -> Incident:
-    members = sorted(members, key=lambda m: (m.published or "9999", m.doc, m.start, m.id))
+def _independent(reps: list[EventMention], groups: dict[str, str]) -> list[EventMention]:
+    """One report event per independent source (copies and one outlet's reports count once): the earliest."""
+    seen: set[str] = set()
+    out = []
+    for r in sorted(reps, key=lambda m: (m.published or "9999", m.doc, m.start, m.id)):
+        key = groups.get(r.doc, r.doc)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def _incident(reps: list[EventMention], members_of: dict[str, list[EventMention]], groups: dict[str, str],
+              rules) -> Incident:
+    reps = sorted(reps, key=lambda m: (m.published or "9999", m.doc, m.start, m.id))
+    members = sorted((m for r in reps for m in members_of.get(r.id, [r])),
+                     key=lambda m: (m.published or "9999", m.doc, m.start, m.id))
     ident = hashlib.sha1("|".join(sorted(m.id for m in members)).encode()).hexdigest()[:16]
-    types = Counter(m.type for m in members)
-    type_ = max(types, key=lambda t: (types[t], -[m.type for m in members].index(t)))
-    modes = Counter(m.mode for m in members if m.mode and m.type == type_)
+    types = Counter(r.type for r in reps)
+    type_ = max(types, key=lambda t: (types[t], -[r.type for r in reps].index(t)))
+    modes = Counter(r.mode for r in reps if r.mode and r.type == type_)
     mode = max(modes, key=lambda x: (modes[x], x)) if modes else None
     return Incident(
         id="E" + ident,
         type=type_,
         mode=mode,
-        status=_status(members, rules),
-        date=_date(members),
-        location=_place(members, rules),
-        actors=_actors(members),
-        counts=_counts(members, groups),
+        status=_status(reps, rules),
+        date=_date(reps),
+        location=_place(reps, rules),
+        actors=_actors(reps),
+        counts=_counts(reps, groups),
         mentions=[Mention(doc=m.doc, start=m.start, end=m.end, sentence=m.sentence, outlet=m.outlet,
                           published=m.published, status=m.status) for m in members],
-        sources=len({groups.get(m.doc, m.doc) for m in members}),
-        disagreements=incident_disagreements(members),
+        sources=len({groups.get(r.doc, r.doc) for r in reps}),
+        disagreements=incident_disagreements(_independent(reps, groups)),
     )
 
 

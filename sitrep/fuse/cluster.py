@@ -82,6 +82,8 @@ class ClusterIndex:
     # ---------------------------------------------------------------- compatibility
     def compatible(self, c: Cluster, m: EventMention, span: tuple[int, int] | None) -> bool:
         rules = self.rules
+        if any(x.doc == m.doc for x in c.members):
+            return False          # one report's happenings were told apart by the report itself (within.py)
         if m.status not in rules.mergeable_status or any(x.status not in rules.mergeable_status for x in c.members[:1]):
             return False
         if c.span is not None and span is not None and not ranges_overlap(c.span, span):

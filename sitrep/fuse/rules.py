@@ -29,6 +29,7 @@ class FusionRules:
     place_rank: dict[str, int]         # precision -> rank (0 = finest)
     mergeable_status: frozenset[str]
     status_priority: dict[str, int]   # lower wins on a tie
+    retold_types: frozenset[str] = frozenset()   # physical happenings a report retells without dates
 
     def family_of(self, type_: str) -> str:
         return self.family.get(type_, type_)
@@ -55,6 +56,7 @@ def load_rules(path: Path = COMPATIBILITY_FILE) -> FusionRules:
         place_rank={p: i for i, p in enumerate(precisions)},
         mergeable_status=frozenset(raw.get("mergeable_status") or ("planned", "reported")),
         status_priority={s: i for i, s in enumerate(priority)},
+        retold_types=frozenset(raw.get("retold_types") or ()),
     )
 
 

@@ -71,6 +71,13 @@ class Casualties:
     quantity_nouns: frozenset[str]
     one_person_pronouns: frozenset[str]
     nobody: frozenset[str]
+    care_nouns: frozenset[str] = frozenset()
+    suffer_verbs: frozenset[str] = frozenset()
+    treat_verbs: frozenset[str] = frozenset()
+    incident_nouns: frozenset[str] = frozenset()
+    series_nouns: frozenset[str] = frozenset()
+    charge_nouns: frozenset[str] = frozenset()
+    face_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -85,7 +92,9 @@ def load_casualties(path: Path | None = None) -> Casualties:
                       fatal_predicates=fs("fatal_predicates"), result_verbs=fs("result_verbs"),
                       reduced_passive=fs("reduced_passive"), person_nouns=fs("person_nouns"),
                       quantity_nouns=fs("quantity_nouns"), one_person_pronouns=fs("one_person_pronouns"),
-                      nobody=fs("nobody"))
+                      nobody=fs("nobody"), care_nouns=fs("care_nouns"), suffer_verbs=fs("suffer_verbs"),
+                      treat_verbs=fs("treat_verbs"), incident_nouns=fs("incident_nouns"),
+                      series_nouns=fs("series_nouns"), charge_nouns=fs("charge_nouns"), face_verbs=fs("face_verbs"))
 
 
 @dataclass

@@ -1,0 +1,167 @@
+"""Within one report first: the lead and a later paragraph restating the same happening are one event.
+
+A news report tells its main happening several times (headline, lead, details, quotes) and mentions other
+happenings around it (an earlier attack, the arrest that followed). Before any cross-report step, the
+mentions of one document are grouped into *report events*, one per happening the report tells:
+
+- mentions of one type join when nothing tells them apart: dates that overlap (a mention dated only by the
+  publication is undated here), places that agree, participants that do not conflict; statements, requests
+  and meetings (types that are not retold physical happenings) join only with a shared participant;
+- an undated mention joins the report's first event of its type (the lead's), else the nearest earlier one
+  it agrees with: "the shooting" three paragraphs down is the one of the lead;
+- each report event has one date (the most precise its mentions give), one place (the most precise), the
+  report's counts (``report_counts``), all participants; and counts the report links to it: people arrested
+  or charged in a report about one attack are that attack's arrests (``linked_arrests``).
+
+The cross-report step (``cluster.py``) then clusters report events, never single sentences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sitrep.records import Count, DateInterval, EventMention
+
+from .rules import FusionRules, actors_conflict, day_range, places_agree, ranges_overlap, share_actor
+
+DATE_PRECISION = ["day", "week", "month", "season", "quarter", "year", "decade"]
+
+
+@dataclass
+class ReportEvent:
+    """One happening as one report tells it: its mentions, in text order."""
+    members: list[EventMention] = field(default_factory=list)
+
+    @property
+    def lead(self) -> EventMention:
+        return self.members[0]
+
+
+def _own_date(m: EventMention) -> tuple[int, int] | None:
+    """A mention's interval when the text gave it (not only the publication date)."""
+    if m.date is None or m.date.basis == "publication":
+        return None
+    return day_range(m.date)
+
+
+REPORT_WINDOW_DAYS = 7
+
+
+def _report_window(m: EventMention) -> tuple[int, int] | None:
+    """The days a report's undated "now" covers: the week up to its publication."""
+    pub = day_range(DateInterval(m.published, m.published)) if m.published else None
+    return (pub[0] - REPORT_WINDOW_DAYS, pub[1]) if pub else None
+
+
+def _within(span: tuple[int, int], window: tuple[int, int] | None) -> bool:
+    return window is None or (window[0] <= span[0] and span[1] <= window[1])
+
+
+def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules, km: float) -> bool:
+    """Whether ``m`` tells the same happening as the group. Dates must overlap where both are given; an
+    undated happening is the report's current one, so a dated mention joins it only with a recent date
+    ("in 2010, nine people were shot" is not the headline's shooting). Physical happenings are retold
+    without dates ("the shooting"); other acts (statements, requests, meetings) are each their own unless
+    they share a participant and both are undated or both dated alike."""
+    if m.status not in rules.mergeable_status or group.lead.status not in rules.mergeable_status:
+        return False
+    span = _own_date(m)
+    undated_group = all(_own_date(x) is None for x in group.members)
+    physical = m.type in rules.retold_types
+    if not physical:
+        if (span is None) != undated_group or not any(share_actor(x.actors, m.actors) for x in group.members):
+            return False
+    elif span is not None and undated_group and not _within(span, _report_window(m)):
+        return False
+    symmetric = m.type in rules.symmetric
+    for x in group.members:
+        other = _own_date(x)
+        if span is not None and other is not None and not ranges_overlap(span, other):
+            return False
+        if not places_agree(x.location, m.location, km):
+            return False
+        if actors_conflict(x.actors, m.actors, symmetric):
+            return False
+    return True
+
+
+def group_report(mentions: list[EventMention], rules: FusionRules, km: float,
+                 title_end: int = 0) -> list[ReportEvent]:
+    """The report events of one document's mentions (all of one document), in text order. Mentions in the
+    headline (text before ``title_end``) come last: a headline sums up the lead, so it joins the lead's event."""
+    groups: list[ReportEvent] = []
+    first_of_type: dict[str, ReportEvent] = {}
+    ordered = sorted(mentions, key=lambda x: (x.start < title_end, x.start, x.id))
+    for m in ordered:
+        same_type = [g for g in groups if g.lead.type == m.type]
+        into = None
+        if _own_date(m) is None and m.type in first_of_type and _agrees(first_of_type[m.type], m, rules, km):
+            into = first_of_type[m.type]
+        if into is None:
+            into = next((g for g in reversed(same_type) if _agrees(g, m, rules, km)), None)
+        if into is None:
+            into = ReportEvent()
+            groups.append(into)
+            first_of_type.setdefault(m.type, into)
+        into.members.append(m)
+    for g in groups:
+        g.members.sort(key=lambda x: (x.start, x.id))
+    return groups
+
+
+# --------------------------------------------------------------------------- the report event's fields
+def _rank(order: list[str], x: str | None) -> int:
+    return order.index(x) if x in order else len(order)
+
+
+def report_date(members: list[EventMention]) -> DateInterval | None:
+    """The most precise interval the text gives (explicit before relative); the publication date only when
+    nothing else dates it."""
+    dated = [m.date for m in members if m.date is not None]
+    own = [d for d in dated if d.basis != "publication"] or dated
+    if not own:
+        return None
+    return min(own, key=lambda d: (_rank(DATE_PRECISION, d.precision), (day_range(d) or (0, 0))[1] -
+                                   (day_range(d) or (0, 0))[0], d.basis != "explicit", d.start))
+
+
+def report_place(members: list[EventMention], rules: FusionRules):
+    places = [m.location for m in members if m.location is not None]
+    if not places:
+        return None
+    return min(places, key=lambda p: rules.place_rank.get(p.precision, 99))   # first of the finest
+
+
+def representative(group: ReportEvent, rules: FusionRules) -> EventMention:
+    """One mention standing for the report event in the cross-report step: the lead's trigger and sentence,
+    the group's date, place, counts, participants and firmest status."""
+    from . import report_counts
+
+    ms = group.members
+    actors, seen = [], set()
+    for m in ms:
+        for a in m.actors:
+            key = (a.actor_id or (a.name or "").casefold() or a.text.casefold(), a.role)
+            if key not in seen:
+                seen.add(key)
+                actors.append(a)
+    modes = [m.mode for m in ms if m.mode]
+    status = "reported" if any(m.status == "reported" for m in ms) else group.lead.status
+    return replace(group.lead, mode=modes[0] if modes else None, status=status, date=report_date(ms),
+                   location=report_place(ms, rules), actors=actors, counts=report_counts(ms))
+
+
+def linked_arrests(reps: list[EventMention]) -> list[EventMention]:
+    """People arrested or charged in a report of one attack are that attack's arrests: the report's first
+    attack takes the largest arrest count of the report's other events (dated on or after it) when it
+    states none of its own (Gun Violence Archive and ACLED-style records count arrests with the incident)."""
+    attacks = [r for r in reps if r.type == "ASSAULT"]
+    if not attacks or "arrested" in attacks[0].counts:
+        return reps
+    main = attacks[0]
+    start = (day_range(main.date) or (0, 0))[0]
+    found: list[Count] = [r.counts["arrested"] for r in reps if r is not main and "arrested" in r.counts
+                          and r.type != "ASSAULT" and (day_range(r.date) or (start, start))[1] >= start]
+    if not found:
+        return reps
+    best = max(found, key=lambda c: c.value)
+    return [replace(r, counts={**r.counts, "arrested": best}) if r is main else r for r in reps]
