@@ -127,6 +127,7 @@ class Actor:
     actor_id: str | None = None        # registry id
     start: int | None = None           # span of ``text`` in the document, when known
     end: int | None = None
+    country_basis: str | None = None   # "place" when the country was inferred from the event's place
 
 
 @dataclass

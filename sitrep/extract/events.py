@@ -32,18 +32,15 @@ from functools import lru_cache
 
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
+from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PLACE"})
-ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "ACTOR"})
-TARGET_PREPS = frozenset({"on", "against", "at", "with", "to", "upon"})
-SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "relcl",
                              "attr", "oprd", "nsubjpass", "conj", "appos", "compound", "amod", "npadvmod"})
 SPEECH_ACT_TYPES = frozenset({"REQUEST", "THREATEN", "REJECT", "ACCUSE", "SUPPORT", "AGREE"})
-_SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"})
 
 
 @dataclass
@@ -164,170 +161,6 @@ def _in_complement_of(tok, gov) -> bool:
     return False
 
 
-def _span_of(tok):
-    """Token span of a noun phrase without its clauses, appositions, conjuncts and prepositions (except
-    'of' phrases: "the leaders of Russia")."""
-    keep = [tok]
-    stack = [tok]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ in _SKIP_CHILD_DEPS and not (c.dep_ == "prep" and c.lower_ == "of" and t.i == tok.i):
-                continue
-            keep.append(c)
-            stack.append(c)
-    lo = min(k.i for k in keep)
-    hi = max(k.i for k in keep)
-    return tok.doc[lo:hi + 1]
-
-
-def _conjuncts(tok):
-    return [tok] + [c for c in tok.conjuncts if c.i > tok.i]
-
-
-def _actor_spans(head):
-    """Actors in a noun phrase: one per conjunct; inside 'the leaders of X and Y' one per X, Y."""
-    spans = []
-    for member in _conjuncts(head):
-        of = next((c for c in member.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is not None and member.pos_ == "NOUN":
-            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
-            if pobj is not None and (pobj.ent_type_ in ACTOR_LABELS or pobj.pos_ == "PROPN"):
-                spans.extend(_span_of(p) for p in _conjuncts(pobj))
-                continue
-        if member.pos_ in ("PRON", "NUM") and member.lower_ not in ("we", "they"):
-            continue
-        if member.pos_ == "PRON":
-            continue
-        nations = _coordinated_nationalities(member)
-        if nations:          # "the Russian and Turkish officers": one actor per nationality
-            spans.extend(member.doc[t.i:t.i + 1] for t in nations)
-            continue
-        spans.append(_span_of(member))
-    return spans
-
-
-def _coordinated_nationalities(noun) -> list:
-    """Two or more coordinated nationality adjectives on a common noun ("Russian and Turkish troops")."""
-    if noun.pos_ != "NOUN":
-        return []
-    for ch in noun.children:
-        if ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE"):
-            group = [ch] + [c for c in ch.conjuncts if c.ent_type_ in ("NORP", "GPE")]
-            if len(group) >= 2:
-                return sorted(group, key=lambda t: t.i)
-    return []
-
-
-def _actor(span, role) -> Actor:
-    text = span.text
-    start, end = span.start_char, span.end_char
-    # drop a leading determiner: "the Syrian army" -> "Syrian army"
-    if len(span) > 1 and span[0].dep_ == "det" and span[0].lower_ in ("the", "a", "an"):
-        text, start = span[1:].text, span[1].idx
-    stripped = text.strip()
-    if stripped != text:       # spans can carry line breaks or no-break spaces at their edges
-        start += len(text) - len(text.lstrip())
-        end -= len(text) - len(text.rstrip())
-        text = stripped
-    return Actor(name=None, text=text, role=role, start=start, end=end)
-
-
-def _sources_targets(c: _Cand):
-    from sitrep.kb.ontology import build_triggers
-    event_nouns = build_triggers().nouns
-    src, tgt = [], []
-    tok, head = c.tok, c.head
-    verb = head if head is not None and head.pos_ in ("VERB", "AUX") else None
-    if tok.pos_ in ("NOUN", "PROPN"):
-        for ch in tok.children:
-            if ch.dep_ == "poss":
-                src.append(ch)
-            elif ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE", "ORG", "ACTOR"):
-                src.append(ch)
-            elif ch.dep_ == "prep" and ch.lower_ == "by":
-                src.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ == "prep" and ch.lower_ in ("on", "against", "with", "between"):
-                tgt.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ == "acl" and ch.tag_ == "VBN":
-                # "the agreement signed between X and Y", "a strike carried out by X"
-                for g in ch.children:
-                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "between"):
-                        src.extend(x for x in g.children if x.dep_ == "pobj")
-    if verb is not None and (tok.i == verb.i or tok.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")):
-        for ch in verb.children:
-            if ch.dep_ in SUBJ_DEPS and not src and ch.i != tok.i:
-                src.append(ch)
-            elif ch.dep_ == "agent":
-                src.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ in ("dobj", "nsubjpass", "dative") and ch.i != tok.i and not tok.i < ch.i < c.end_i:
-                tgt.append(ch)       # (a word of the trigger phrase itself - "raise the prospect" - is none)
-            elif ch.dep_ == "prep" and ch.lower_ in TARGET_PREPS and tok.i == verb.i:
-                for g in ch.children:
-                    if g.dep_ != "pobj" or g.ent_type_ in ("DATE", "TIME") or _is_place(g):
-                        continue
-                    if g.lemma_.lower() in event_nouns:   # "retaliated with an offensive against X"
-                        for p2 in g.children:
-                            if p2.dep_ == "prep" and p2.lower_ in ("against", "on", "upon"):
-                                tgt.extend(x for x in p2.children if x.dep_ == "pobj")
-                        continue
-                    if ch.lower_ in ("on", "against", "with", "upon") or g.ent_type_ in ACTOR_LABELS:
-                        tgt.append(g)
-        # "X said he would ...": a pronoun subject stands for the speaker
-        if all(s.pos_ == "PRON" for s in src) \
-                and any(ch.dep_ in SUBJ_DEPS and ch.pos_ == "PRON" for ch in verb.children) \
-                and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_LEMMAS:
-            src.extend(ch for ch in verb.head.children if ch.dep_ in SUBJ_DEPS and ch.pos_ != "PRON")
-        if c.type == "REQUEST":   # "called for X to ...", "looking for X to ..."
-            for ch in verb.children:
-                if ch.dep_ == "prep" and ch.lower_ in ("for", "on", "upon"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "pobj")
-                if ch.dep_ in ("advcl", "xcomp", "ccomp"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "nsubj" and g.pos_ != "PRON")
-        # a clause without its own subject takes the subject of the verb it depends on ("After X was
-        # hit, Y called ..." has its own passive subject: Y is not the one who hit)
-        own_subject = any(ch.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
-                          for ch in verb.children)
-        if not src and not own_subject and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i:
-            for ch in verb.head.children:
-                if ch.dep_ in SUBJ_DEPS:
-                    src.append(ch)
-        if not src and c.type == "CONSULT" and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
-            # "X announced Y after a meeting", "X did not agree on a plan for doing Y during talks": a
-            # meeting in a circumstance phrase is the subject's meeting
-            for anc in list(tok.ancestors)[:6]:
-                if anc.pos_ in ("VERB", "AUX") and any(ch.dep_ == "nsubj" for ch in anc.children):
-                    src.extend(ch for ch in anc.children if ch.dep_ == "nsubj")
-                    break
-                if anc.dep_ not in ("prep", "pobj", "pcomp", "dobj", "advcl"):
-                    break
-    if not tgt:
-        # the object's owner or addressee: "denounced X's crackdown", "demanded autonomy from X",
-        # "promised aid to X"
-        objs = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
-        if verb is not None:
-            objs += [ch for ch in verb.children if ch.dep_ == "dobj"]
-        for o in objs:
-            for ch in o.children:
-                if ch.dep_ == "poss" and ch.pos_ != "PRON" and ch.ent_type_ in ACTOR_LABELS:
-                    tgt.append(ch)
-                elif ch.dep_ == "prep" and ch.lower_ in ("to", "from", "against", "on", "for", "with"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ in ACTOR_LABELS)
-    actors, seen = [], set()
-    for role, heads in (("source", src), ("target", tgt)):
-        for h in heads:
-            if h.pos_ in ("NUM", "DET"):
-                continue
-            for sp in _actor_spans(h):     # a pronoun itself is dropped there, its conjuncts kept
-                key = (sp.start_char, sp.end_char)
-                if key in seen or len(sp.text) < 2:
-                    continue
-                seen.add(key)
-                actors.append(_actor(sp, role))
-    return actors
-
-
-# ---------------------------------------------------------------------------------------------- places
 def _is_place(tok) -> bool:
     return tok.ent_type_ in PLACE_LABELS
 
@@ -1113,12 +946,16 @@ def clause_tense(tok) -> str | None:
     return None
 
 
-def _merged_actors(c: _Cand) -> list[Actor]:
+def _actors_of(c: _Cand, trig) -> list[Actor]:
+    return participants(c.tok, c.tokens, c.type, c.end_i, c.head, trig)
+
+
+def _merged_actors(c: _Cand, trig) -> list[Actor]:
     """Participants of an event from all its merged triggers ("X called for ... and urged Y": X and Y)."""
-    actors = _sources_targets(c)
+    actors = _actors_of(c, trig)
     for extra in c.tokens[1:]:
         sub = _Cand([extra], c.type, c.mode, extra.i + 1, head=clause_head(extra))
-        for a in _sources_targets(sub):
+        for a in _actors_of(sub, trig):
             if all((a.start, a.end) != (b.start, b.end) for b in actors):
                 actors.append(a)
     return actors
@@ -1173,7 +1010,7 @@ def _deontic_actors(c: _Cand) -> list[Actor]:
     out = []
     for role, heads in (("source", speaker), ("target", subj)):
         for h in heads:
-            out.extend(_actor(sp, role) for sp in _actor_spans(h))
+            out.extend(make_actor(sp, role) for sp in actor_spans(h))
     return out
 
 
@@ -1229,16 +1066,16 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
             status, cue = status_cue(c.tok, trig)
             if status == "reported" and _modal_subject(c, trig):
                 status = "hypothetical"
-            actors = _merged_actors(c)
+            actors = _merged_actors(c, trig)
             for v in c.victims:
-                for sp in _actor_spans(v):
-                    a = _actor(sp, "target")
+                for sp in actor_spans(v):
+                    a = make_actor(sp, "target")
                     if all(not (a.start < b.end and b.start < a.end) for b in actors):
                         actors.append(a)
             if c.inner and not any(a.role == "target" for a in actors):
                 # "threatened to shell X", "urged Y to ...": the requested/threatened event's target
                 for inner in c.inner:
-                    for a in _sources_targets(inner):
+                    for a in _actors_of(inner, trig):
                         if a.role == "target" and all((a.start, a.end) != (b.start, b.end) for b in actors):
                             actors.append(a)
             if cue == "must" and c.type not in ("REQUEST", "ACCUSE"):

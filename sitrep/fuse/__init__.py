@@ -41,7 +41,7 @@ def fuse(mentions: list[EventMention], documents: list[Document], config: Config
     reps: list[EventMention] = []
     members_of: dict[str, list[EventMention]] = {}
     for doc_id in sorted(by_doc):
-        report = group_report(by_doc[doc_id], rules, config.fusion_km, _title_end(docs.get(doc_id)))
+        report = group_report(by_doc[doc_id], rules, _title_end(docs.get(doc_id)))
         for g, rep in zip(report, linked_arrests([representative(g, rules) for g in report])):
             reps.append(rep)
             members_of[rep.id] = g.members

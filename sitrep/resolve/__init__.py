@@ -38,14 +38,16 @@ def _word(w: str) -> str:
 def plausible_actor(actor: Actor, trig) -> bool:
     """An actor is someone who can act: a resolved name or country, a named person or group, or a people
     noun ("gunmen", "Turkish soldiers") - never an abstract noun or an event ("the political process",
-    "Russia's air raids", "Thursday's"), which the parse can put in a subject or object slot."""
+    "Russia's air raids", "Thursday's"), which the parse can put in a subject or object slot. A weapon that
+    acts stands for the force using it ("government artillery shelled the town")."""
     words = [w for w in (actor.text or "").split() if _word(w)]
     if not words:
         return False
     head = _word(words[-1])
-    if head in trig.nouns or head.rstrip("s") in trig.nouns or head in _WEEKDAYS_MONTHS:
+    weapon_of_force = actor.sector == "MIL" and actor.role == "source"    # "government artillery shelled"
+    if (head in trig.nouns or head.rstrip("s") in trig.nouns) and not weapon_of_force or head in _WEEKDAYS_MONTHS:
         return False
-    if actor.name or actor.country or actor.actor_id:
+    if actor.name or actor.country or actor.actor_id or actor.sector:
         return True
     if head in trig.count_nouns or head.rstrip("s") in trig.count_nouns:
         return True
@@ -85,6 +87,28 @@ def reportable(ev: EventMention) -> bool:
     undated = ev.date is None or ev.date.basis == "publication"
     # a past act reported without a date ("X said he would ask Y to ...") is dated by the report itself
     return not undated or physical or ev.tense == "past"
+
+
+_LOCAL_PRECISIONS = frozenset({"point", "town", "district"})
+
+
+def _is_place_span(actor: Actor, place_mentions) -> bool:
+    """"shelled the town of Kafr Nabl": a town, village or district named in an actor slot is where the
+    event happened, not a participant (a country or capital stays: "Turkey retaliated")."""
+    if actor.actor_id is not None or actor.start is None:
+        return False
+    return any(p.start <= actor.start and actor.end <= p.end and p.place is not None
+               and p.place.precision in _LOCAL_PRECISIONS for p in place_mentions)
+
+
+def _with_place_country(actor: Actor, place) -> Actor:
+    """An actor known only by its kind ("gunmen", "police", "government artillery", "civilians") acts where
+    the event happened: it takes the country of the event's place, marked as inferred, so that a ceasefire's
+    clauses can bind it. Named people and organisations keep what the registry says."""
+    if actor.country is not None or actor.sector is None or actor.actor_id is not None or place is None \
+            or not place.country:
+        return actor
+    return replace(actor, country=place.country, country_basis="place")
 
 
 _ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those"})
@@ -143,7 +167,8 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
                      location=location,
                      outlet=ann.doc.outlet,
                      published=ann.doc.published.date)
-        ev = replace(ev, actors=[a for a in ev.actors if plausible_actor(a, trig)])
+        ev = replace(ev, actors=[_with_place_country(a, ev.location) for a in ev.actors
+                                 if plausible_actor(a, trig) and not _is_place_span(a, place_mentions)])
         if ev.date is None:
             ev = replace(ev, date=event_date(ev, ann))
         events.append(ev)
