@@ -57,3 +57,13 @@ def test_a_weapon_that_acts_stands_for_its_force_and_takes_the_place_country(ann
 def test_lower_case_words_are_no_names(kb):
     assert kb.actors.resolve("male") is None
     assert kb.actors.resolve("Turkish troops").country == "TUR"
+
+
+def test_whom_an_accusation_blames_is_a_perpetrator_of_the_attack(annotate, kb):
+    evs = _events(annotate, kb, "Shells hit a market in Kafr Nabl in Idlib on Monday, killing three people. "
+                                "Witnesses blamed government forces for the attack.")
+    attack = [e for e in evs if e.type == "ASSAULT"][0]
+    blamed = [a for a in attack.actors if a.role == "source" and a.text == "government forces"]
+    assert blamed and blamed[0].attributed_by == "Witnesses" and blamed[0].country == "SYR"
+    assert not any(a.text == "Shells" for a in attack.actors)       # a munition is not who fired it
+    assert [e.type for e in evs].count("ACCUSE") == 1

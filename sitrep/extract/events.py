@@ -1120,8 +1120,27 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
                 outlet=ann.doc.outlet,
                 published=ann.doc.published.date if ann.doc.published else None,
                 tense=clause_tense(c.tok),
+                about=_about(c, trig),
             ))
     return out
+
+
+def _about(c: _Cand, trig) -> str | None:
+    """The type of the event an accusation is about: the event it absorbed ("blamed X for the attack"), or
+    an event noun in its "for/of/over" phrase or object ("accused X of the bombing", "blamed the raid on X")."""
+    if c.type != "ACCUSE":
+        return None
+    if c.inner:
+        return c.inner[0].type
+    for t in c.tokens:
+        for ch in t.children:
+            heads = [ch] if ch.dep_ == "dobj" else [g for g in ch.children if g.dep_ in ("pobj", "pcomp")] \
+                if ch.dep_ == "prep" and ch.lower_ in ("for", "of", "over") else []
+            for h in heads:
+                hit = trig.nouns.get(h.lemma_.lower()) or trig.verbs.get(h.lemma_.lower())
+                if hit:
+                    return hit[0]
+    return None
 
 
 def _place_of_event_noun(tok, ann: Annotation) -> tuple[int, int] | None:

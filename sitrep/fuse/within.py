@@ -188,3 +188,4 @@ def linked_arrests(reps: list[EventMention]) -> list[EventMention]:
         return reps
     best = max(found, key=lambda c: c.value)
     return [replace(r, counts={**r.counts, "arrested": best}) if r is main else r for r in reps]
+
