@@ -49,7 +49,8 @@ def plausible_actor(actor: Actor, trig, sectors: dict | None = None) -> bool:
     if (head in trig.nouns or head.rstrip("s") in trig.nouns) and not (force and actor.role == "source") \
             or head in _WEEKDAYS_MONTHS:
         return False
-    if not force and any(head in words for cues in trig.mode_cues.values() for _, words in cues):
+    people = head in trig.count_nouns or head.rstrip("s") in trig.count_nouns
+    if not (force or people) and any(head in words for cues in trig.mode_cues.values() for _, words in cues):
         return False          # a munition ("artillery shells", "rockets") is what was used, not who
     if actor.name or actor.country or actor.actor_id or actor.sector:
         return True
