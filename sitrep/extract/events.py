@@ -605,7 +605,7 @@ def _count_owner(st, cands, doc):
     for c in cands:
         if word in c.tokens or (c.head is not None and c.head.i == word.i):
             return c, True
-    wanted = ("COERCE",) if st.kind == "arrested" else ("ASSAULT", "COERCE")
+    wanted = ("COERCE",) if st.kind in ("arrested", "detained") else ("ASSAULT", "COERCE")
     pool = [c for c in cands if c.type in wanted] or [c for c in cands if c.type in ("ASSAULT", "COERCE")]
     return min(pool, key=lambda c: (abs(c.tok.i - word.i), c.tok.i), default=None), False
 
@@ -622,7 +622,7 @@ def _assign_counts(sent, cands, statements):
         have = owner.counts.get(st.kind)
         if have is None or (explicit and st.count.value > have.value):
             owner.counts[st.kind] = st.count
-        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested"):
+        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested", "detained"):
             victim = _victim_group(doc[st.group if st.group is not None else st.victim])
             if victim is not None and victim not in owner.victims:
                 owner.victims.append(victim)
@@ -822,7 +822,7 @@ def _in_name(tok, own: set, name_heads) -> bool:
 
 
 _PERIOD_TO_NOW = re.compile(r"\b(?:recent|past|last|previous)\s+(?:few\s+|several\s+|\d+\s+)?"
-                            r"(?:days|weeks|months|years)\b|\bso far\b", re.I)
+                            r"(?:days|weeks|months|years)\b|\bso far\b|\bto date\b|\bthis\s+year\b", re.I)
 
 
 def _running_toll(c: _Cand, trig) -> bool:
@@ -858,10 +858,12 @@ def _running_toll(c: _Cand, trig) -> bool:
            and not (t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head in verbs)
            for t in c.tokens):
         return False
-    # displacement told in the perfect ("N have been displaced") is a running total, not one happening
-    perfect_displaced = set(c.counts) <= {"displaced"} and any(
-        ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
-    return bool(since) or perfect_displaced or (
+    # displacement told in the perfect ("N have been displaced") is a running total, not one happening;
+    # so is any count told in the perfect over a period up to now ("N have been killed so far this year")
+    perfect = any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
+    clause_text = " ".join(w.text for v in clauses for w in v.subtree)
+    return bool(since) or (perfect and set(c.counts) <= {"displaced"}) or (
+        perfect and bool(_PERIOD_TO_NOW.search(clause_text))) or (
         c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
 
 
