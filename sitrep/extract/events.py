@@ -33,6 +33,7 @@ from functools import lru_cache
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
 from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
+from sitrep.extract.types import NONE, decide_types
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
@@ -670,10 +671,17 @@ def _casualty_events(statements, cands, doc) -> list[_Cand]:
     return [_Cand([word], "ASSAULT", None, word.i + 1)]
 
 
-def _sentence_events(sent, trig, timex_heads, lex) -> list[_Cand]:
-    statements = count_statements(sent, lex)
+def sentence_candidates(sent, trig, statements) -> list[_Cand]:
+    """Trigger candidates of one sentence as the lexicon types them (before the learned typing)."""
     cands = [c for c in find_triggers(sent, trig) if not _stance_modifier(c)]
-    cands += _casualty_events(statements, cands, sent.doc)
+    return cands + _casualty_events(statements, cands, sent.doc)
+
+
+def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Cand]:
+    statements = count_statements(sent, lex)
+    cands = sentence_candidates(sent, trig, statements)
+    # the learned type (the lexicon's as feature and fallback), and main verbs the lexicon does not know
+    cands = decide_types(cands, sent, trig, type_model, make=lambda tok: _Cand([tok], NONE, None, tok.i + 1))
     if not cands:
         return []
     for c in cands:
@@ -1047,6 +1055,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     """One EventMention per event mention in the document (actors, place, dates unresolved)."""
     trig = kb.ontology.triggers()
     lex = kb.ontology.casualties()
+    type_model = kb.ontology.type_model()
     doc = ann.nlp_doc
     text = ann.doc.text
     timex_heads = _timex_tokens(ann)
@@ -1054,7 +1063,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     out: list[EventMention] = []
     for sent in doc.sents:
         try:
-            cands = _sentence_events(sent, trig, timex_heads, lex)
+            cands = _sentence_events(sent, trig, timex_heads, lex, type_model)
         except Exception as exc:   # one odd sentence must not lose the document
             log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
             continue
