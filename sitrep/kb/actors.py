@@ -149,10 +149,13 @@ def fold(text: str) -> str:
 
 
 def _acronym(text: str) -> str | None:
-    """'U.S.' -> 'US', 'HTS' -> 'HTS'; None unless the name is a short all-capitals acronym."""
+    """'U.S.' -> 'US', 'HTS' -> 'HTS', 'LeT' -> 'LeT'; None unless the name is a short acronym (all
+    capitals, or a mixed-case one of up to four letters), which matches only as written."""
     t = re.sub(r"^[Tt]he\s+", "", text.strip()).replace(".", "").strip()
     if 1 < len(t) <= 3 and t.isalpha() and t.isupper():
         return t
+    if 2 < len(t) <= 4 and t.isalpha() and sum(c.isupper() for c in t) >= 2 and not t.isupper():
+        return t                         # "LeT", "JeM", "HuJI": written so, never as the word "let"
     return None
 
 
@@ -173,6 +176,8 @@ def _pattern_worthy(name: str) -> bool:
         return any(c.isupper() for c in name)
     if name.replace(".", "").isupper():
         return len(name.replace(".", "")) >= 3
+    if _acronym(name):                                          # "LeT", "JeM"
+        return True
     return name[:1].isupper() and len(name) >= 4
 
 
