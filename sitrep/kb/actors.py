@@ -86,7 +86,7 @@ class ActorEntry:
     lookup_only: tuple[str, ...] = ()  # aliases never offered to the entity ruler ("PDF", "RSF")
 
     def sector_at(self, when: str | None) -> str | None:
-        """The sector on ``when`` (a dated period's, else the default); undated: the latest period's."""
+        """The sector on ``when``: a dated period's, else the entry's own (also when there is no date)."""
         p = self._period(when, "sector")
         return p.sector if p is not None else self.sector
 
@@ -95,12 +95,9 @@ class ActorEntry:
         return p.country if p is not None else self.country
 
     def _period(self, when: str | None, attr: str) -> "Period | None":
-        found = [p for p in self.periods if getattr(p, attr) is not None]
-        if not found:
+        if not when:                    # no date: the entry's own sector and country
             return None
-        if not when:                    # no date: what the actor is now (an open-ended period)
-            return next((p for p in reversed(found) if p.end is None), None)
-        return next((p for p in found if _covers(p.start, p.end, when)), None)
+        return next((p for p in self.periods if getattr(p, attr) is not None and _covers(p.start, p.end, when)), None)
 
     def name_at(self, when: str | None) -> str:
         """The name the actor carried on ``when`` (a dated former name), else its canonical name."""
