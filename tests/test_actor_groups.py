@@ -146,9 +146,17 @@ def test_ambiguous_acronyms_stay_out_of_the_entity_ruler(reg):
     (["Al", "-", "Qaeda"], ["al", "-", "Qaeda"], True), (["al", "Qaeda"], ["Al", "Qaeda"], True),
     (["ISLAMIC", "STATE"], ["Islamic", "State"], True), (["Army", "Of", "Islam"], ["Army", "of", "Islam"], True),
     (["hezbollah"], ["Hezbollah"], False), (["let"], ["LeT"], False),
+    (["Syrian", "air", "force"], ["Syrian", "Air", "Force"], True), (["Turkish", "army"], ["Turkish", "Army"], True),
+    (["the", "elite", "army"], ["the", "Elite", "Army"], False),
 ])
 def test_case_fits(span, name, fits):
     assert case_fits(span, name) is fits
+
+
+def test_a_capital_that_only_opens_a_sentence_does_not_make_a_name():
+    assert case_fits(["National", "army"], ["National", "Army"], sentence_start=True) is False
+    assert case_fits(["National", "army"], ["National", "Army"], sentence_start=False) is True
+    assert case_fits(["Syrian", "Air", "Force"], ["Syrian", "Air", "Force"], sentence_start=True) is True
 
 
 def test_an_acronym_in_a_line_of_capitals_is_a_word():
@@ -184,7 +192,8 @@ def test_ruler_finds_groups_and_forces(nlp):
 
 def test_ruler_ignores_ordinary_words(nlp):
     text = ("The national army of volunteers helped mend the fence. Please download the PDF and send a tip to "
-            "the office. FRIENDS WHO ARE STILL REELING GATHERED. Her ETA was noon, and the wolves were heard.")
+            "the office. FRIENDS WHO ARE STILL REELING GATHERED. Her ETA was noon, and the wolves were heard.\n"
+            "Elite army units marched past the tiger forces exhibit.")
     assert _actors(nlp, text) == []
 
 

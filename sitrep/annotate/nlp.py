@@ -66,6 +66,9 @@ def add_entity_ruler(nlp, patterns: list[dict]) -> None:
         nlp.add_pipe("sitrep_actor_case", after="entity_ruler", config={"names": names})
 
 
+_SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "'", "‘", "’", "—", "-", "(", "|"}
+
+
 class _ActorCase:
     """Drops the entity ruler's ACTOR spans whose capitals differ from the name they matched."""
 
@@ -83,11 +86,16 @@ class _ActorCase:
                 i += step
             return doc[i].text if 0 <= i < len(doc) else None
 
+        def opens_sentence(i: int) -> bool:
+            prev = doc[i - 1] if i > 0 else None
+            return prev is None or "\n" in prev.text_with_ws or prev.text in _SENTENCE_END
+
         kept, dropped = [], False
         for ent in doc.ents:
             forms = self.by_key.get(tuple(t.lower_ for t in ent)) if ent.label_ == "ACTOR" else None
             words = [t.text for t in ent]
-            if forms and not any(case_fits(words, f, word(ent.start - 1, -1), word(ent.end, 1)) for f in forms):
+            if forms and not any(case_fits(words, f, word(ent.start - 1, -1), word(ent.end, 1),
+                                           opens_sentence(ent.start)) for f in forms):
                 dropped = True
                 continue
             kept.append(ent)

@@ -184,13 +184,15 @@ def _capital_word(word: str | None) -> bool:
 
 
 def case_fits(span_words: list[str] | tuple[str, ...], name_words: list[str] | tuple[str, ...],
-              before: str | None = None, after: str | None = None) -> bool:
+              before: str | None = None, after: str | None = None, sentence_start: bool = False) -> bool:
     """Does a span that the entity ruler matched case-blind carry the capitals of the name it matched?
     An acronym must be written as it is ("HTS", not "hts") and not sit in a line of capitals between two
-    words in capitals (``before``/``after``: "FRIENDS WHO ARE" is a caption, not the WHO); in other
-    names the capitalised words must keep their capitals ("National Army" but not "the national army"),
-    while lower-case words ("al", "of", "forces") and short capitalised particles ("Al") may take any
-    case; a span all in capitals (a headline: "ISLAMIC STATE") fits any name that is not an acronym."""
+    words in capitals (``before``/``after``: "FRIENDS WHO ARE" is a caption, not the WHO). Another name
+    fits when it is written as the name is, or all in capitals (a headline: "ISLAMIC STATE"), or when at
+    least one of its capitalised words keeps its capital: "Syrian air force" and "Turkish army" are the
+    names "Syrian Air Force" and "Turkish Army", while "the national army" has no capital left and is
+    no name. A capital that only opens a sentence ``sentence_start`` ("National army units ...") does
+    not count."""
     if len(span_words) != len(name_words):
         return False
     name_letters = "".join(c for w in name_words for c in w if c.isalpha())
@@ -199,8 +201,11 @@ def case_fits(span_words: list[str] | tuple[str, ...], name_words: list[str] | t
         return list(span_words) == list(name_words) and not (_capital_word(before) and _capital_word(after))
     if span_letters.isupper() and len(span_letters) > 3:
         return True
-    return all(s == n or n.islower() or (len(n) <= 3 and n.istitle())
-               for s, n in zip(span_words, name_words))
+    if all(s == n or n.islower() or (len(n) <= 3 and n.istitle()) for s, n in zip(span_words, name_words)):
+        return True
+    kept = [i for i, (s, n) in enumerate(zip(span_words, name_words))
+            if any(c.isupper() for c in n) and s == n and len(n) > 3]
+    return len(name_words) > 1 and any(i > 0 or not sentence_start for i in kept)
 
 
 def _strip_possessive(text: str) -> str:
