@@ -29,6 +29,24 @@ MIGRATIONS: list[str] = [
     CREATE TABLE violations (agreement TEXT, event TEXT, status TEXT, record TEXT NOT NULL);
     CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
     """,
+    # 2: the search index the workbench and `sitrep events` read (sitrep/store/search.py): one row per
+    # incident with the columns it is filtered and sorted on, and a contentless FTS5 table over folded names
+    # and sentences. Rebuilt from the incidents when they change; nothing else depends on it.
+    """
+    CREATE TABLE incident_index (
+        rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, type TEXT, mode TEXT, status TEXT,
+        date_start TEXT, date_end TEXT, date_precision TEXT, week TEXT,
+        place TEXT, admin1 TEXT, admin2 TEXT, admin3 TEXT, country TEXT, country_name TEXT,
+        lat REAL, lon REAL, geo_precision TEXT, area TEXT,
+        sources INTEGER, mentions INTEGER, disagree INTEGER, disagree_fields TEXT,
+        killed INTEGER, killed_max INTEGER, actors TEXT, outlets TEXT,
+        first_published TEXT, last_published TEXT, compliance TEXT, sentence TEXT);
+    CREATE INDEX incident_index_date ON incident_index (date_start);
+    CREATE INDEX incident_index_type ON incident_index (type, date_start);
+    CREATE INDEX incident_index_week ON incident_index (week, type);
+    CREATE VIRTUAL TABLE incident_fts USING fts5 (
+        names, places, actors, outlets, text, content='', tokenize='unicode61 remove_diacritics 2');
+    """,
 ]
 
 
