@@ -258,6 +258,25 @@ def check(agreement, db, out_dir):
                 fh.write(json.dumps(violation_to_dict(v), ensure_ascii=False) + "\n")
 
 
+# ---------------------------------------------------------------------------------------- serve
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default keeps it on this machine).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(db, host, port):
+    """The workbench: a local web app over the store (incidents, map, timeline, downloads)."""
+    import uvicorn
+
+    from sitrep.serve.app import create_app
+
+    store = _open(db)
+    store.close()
+    app = create_app(db)
+    err.print(f"sitrep workbench on http://{host}:{port}/incidents  (Ctrl-C stops it)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # ---------------------------------------------------------------------------------------- eval
 @main.group("eval")
 def eval_group():

@@ -59,7 +59,8 @@ class SQLiteStore:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), isolation_level=None)  # transactions are explicit
+        # transactions are explicit; the workbench reads from its server's threads
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
@@ -144,6 +145,36 @@ class SQLiteStore:
     def incidents(self) -> list[Incident]:
         rows = self.db.execute("SELECT record FROM incidents ORDER BY date_start, id")
         return [from_dict(Incident, json.loads(r[0])) for r in rows]
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """One incident by id or a unique id prefix."""
+        rows = self.db.execute("SELECT record FROM incidents WHERE id=? UNION ALL "
+                               "SELECT record FROM incidents WHERE id LIKE ? AND id != ? LIMIT 2",
+                               (incident_id, incident_id.replace("%", "").replace("_", "") + "%",
+                                incident_id)).fetchall()
+        if not rows or (len(rows) > 1 and json.loads(rows[0][0])["id"] != incident_id):
+            return None
+        return from_dict(Incident, json.loads(rows[0][0]))
+
+    def incidents_by_ids(self, ids: list[str]) -> list[Incident]:
+        """Incidents in the order of ``ids`` (unknown ids skipped); read in chunks."""
+        found: dict[str, Incident] = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            rows = self.db.execute(f"SELECT id, record FROM incidents WHERE id IN ({','.join('?' * len(chunk))})",
+                                   chunk)
+            for i, r in rows:
+                found[i] = from_dict(Incident, json.loads(r))
+        return [found[i] for i in ids if i in found]
+
+    def extraction(self, doc_id: str) -> Extraction | None:
+        row = self.db.execute("SELECT record FROM extractions WHERE doc_id=?", (doc_id,)).fetchone()
+        return from_dict(Extraction, json.loads(row[0])) if row else None
+
+    def violations_of(self, incident_id: str) -> list[Violation]:
+        rows = self.db.execute("SELECT record FROM violations WHERE event=? ORDER BY agreement, rowid",
+                               (incident_id,))
+        return [from_dict(Violation, json.loads(r[0])) for r in rows]
 
     def incidents_fingerprint(self) -> str | None:
         row = self.db.execute("SELECT value FROM state WHERE key='incidents_fingerprint'").fetchone()
