@@ -306,7 +306,7 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         return Response(basemap_cache[key], media_type="application/geo+json",
                         headers={"cache-control": "max-age=86400"})
 
-    css = "\n".join(f".sw-{t.lower()}, .bg-{t.lower()} {{ background: {c}; }}" for t, c in palette().items()
+    css = "\n".join(f".sw.sw-{t.lower()}, .bg-{t.lower()} {{ background: {c}; }}" for t, c in palette().items()
                     if not t.startswith("_")) + f"\n.bg-other {{ background: {palette()['_other']}; }}\n"
 
     async def palette_css(request: Request):
