@@ -9,7 +9,7 @@ GeoNames' "Idlib"); elsewhere the GeoNames admin1 name the place carries. Countr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from sitrep.records import Place
@@ -40,6 +40,7 @@ def country_name(iso3: str | None) -> str | None:
 class AdminAreas:
     """Admin names and area geometries for places (built once per process; read-only)."""
     gazetteer: object | None = None          # sitrep.kb.gazetteer.Gazetteer (None: no OCHA lookups)
+    _names: dict = field(default_factory=dict, repr=False)     # place -> names (places repeat a lot)
 
     @cached_property
     def _ocha(self) -> dict[int, tuple]:
@@ -84,6 +85,13 @@ class AdminAreas:
         """(admin1, admin2, admin3) of a place."""
         if place is None:
             return None, None, None
+        key = (place.gazetteer_id, place.name, place.country, place.admin1, place.lat, place.lon, place.precision)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = self._lookup(place)
+        return found
+
+    def _lookup(self, place: Place) -> tuple[str | None, str | None, str | None]:
         pcode = self._pcode(place)
         if pcode and pcode in self._ocha_by_pcode:          # an OCHA division itself
             names: list[str | None] = [None, None, None]
@@ -173,16 +181,39 @@ def _country_rings() -> dict[int, tuple]:
             for i, (_, rings) in zip(ids, decoded) if i >= 0}
 
 
-def basemap_geojson(coarse: bool = False) -> dict:
-    """The country outlines as a GeoJSON FeatureCollection (for the interactive map's base layer)."""
-    path = basemap.COUNTRIES_COARSE if coarse else basemap.COUNTRIES_FILE
-    topo = json.loads(path.read_text(encoding="utf-8"))
-    geoms = topo["objects"]["countries"]["geometries"]
+def basemap_geojson(detail_bbox: tuple[float, float, float, float] | None = None, margin: float = 12.0) -> dict:
+    """The country outlines as a GeoJSON FeatureCollection (the interactive map's base layer): Natural Earth
+    1:50m for countries that meet ``detail_bbox`` (west, south, east, north) widened by ``margin`` degrees,
+    1:110m for the rest of the world (a tenth of the points: the map stays quick to draw)."""
+    def load(path):
+        topo = json.loads(path.read_text(encoding="utf-8"))
+        return {str(g.get("id", "")) or name: (name, rings)
+                for g, (name, rings) in zip(topo["objects"]["countries"]["geometries"], basemap.countries(path))}
+
+    coarse = load(basemap.COUNTRIES_COARSE)
+    fine = load(basemap.COUNTRIES_FILE) if detail_bbox else {}
+    if detail_bbox:
+        w, s, e, n = detail_bbox
+        box = (w - margin, s - margin, e + margin, n + margin)
+        near = {k for k, (_, rings) in fine.items() if rings and _meets(_rings_bbox(rings), box)}
+    else:
+        near = set()
     feats = []
-    for g, (name, rings) in zip(geoms, basemap.countries(path)):
+    for key in sorted(set(coarse) | near):
+        name, rings = fine[key] if key in near else coarse[key]
         if not rings:
             continue
-        feats.append({"type": "Feature", "id": str(g.get("id", "")), "properties": {"name": name},
+        feats.append({"type": "Feature", "id": key, "properties": {"name": name},
                       "geometry": {"type": "MultiPolygon",
                                    "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in r]] for r in rings]}})
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _rings_bbox(rings) -> tuple[float, float, float, float]:
+    xs = [p[0] for r in rings for p in r]
+    ys = [p[1] for r in rings for p in r]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _meets(a, b) -> bool:
+    return not (a[2] < b[0] or a[0] > b[2] or a[3] < b[1] or a[1] > b[3])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,7 @@ SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "n
                     "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
 DAY_BINS_UP_TO = 120          # days: a view this short is binned by day, else by week (or month)
 WEEK_BINS_UP_TO = 4 * 366
+CHUNK = 250                   # incidents per piece of a streamed download
 
 
 class SecurityHeaders:
@@ -126,16 +128,21 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         return page("error.html.j2", status, title="Error", message=message, status=status)
 
     def guarded(handler):
+        """Run a page handler: parameter errors become 400 pages, and the response says how long it took
+        (Server-Timing: wall time and this thread's CPU time, which other processes do not inflate)."""
         async def run(request: Request):
+            t0, c0 = time.perf_counter(), time.thread_time()
             try:
-                return handler(request)
+                resp = handler(request)
             except params.ParamError as exc:
-                return error(request, 400, str(exc))
+                resp = error(request, 400, str(exc))
+            resp.headers["server-timing"] = (f"app;dur={(time.perf_counter() - t0) * 1000:.1f}, "
+                                             f"cpu;dur={(time.thread_time() - c0) * 1000:.1f}")
+            return resp
         return run
 
     # ------------------------------------------------------------------ incidents
     def incidents(request: Request):
-        t0 = time.perf_counter()
         view = wb.view(request)
         result = search.search(wb.db, view.filter, view.sort, view.desc, view.per_page, view.offset)
         pages = max(1, -(-result.total // view.per_page))
@@ -150,7 +157,6 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
                     countries=wb.choices.countries, modes=wb.choices.modes, compliance=params.COMPLIANCE,
                     statuses=params.STATUSES, sorts=search.SORTS, first=lo, last=hi, undated=undated,
                     total_all=wb.db.execute("SELECT count(*) FROM incident_index").fetchone()[0])
-        resp.headers["server-timing"] = f"app;dur={(time.perf_counter() - t0) * 1000:.1f}"
         return resp
 
     def _download_ids(request: Request) -> list[str]:
@@ -158,22 +164,24 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         return search.ids(wb.db, view.filter, view.sort, view.desc)
 
     def _records(ids: list[str]):
-        for k in range(0, len(ids), 500):
-            yield from wb.store.incidents_by_ids(ids[k:k + 500])
+        for k in range(0, len(ids), CHUNK):
+            yield from wb.store.incidents_by_ids(ids[k:k + CHUNK])
 
     def download_csv(request: Request):
         ids = _download_ids(request)
         base = str(request.base_url).rstrip("/")
 
         def rows():
+            columns = acled.table().all_columns
             buf = io.StringIO()
-            acled.write_csv(buf, acled.table().all_columns, [])
+            acled.write_csv(buf, columns, [])
             yield buf.getvalue()
-            for inc in _records(ids):
+            for k in range(0, len(ids), CHUNK):
                 buf = io.StringIO()
                 w = acled.csv.writer(buf)
-                row = acled.acled_row(inc, wb.areas, base)
-                w.writerow([acled.safe_cell(row.get(c)) for c in acled.table().all_columns])
+                for inc in wb.store.incidents_by_ids(ids[k:k + CHUNK]):
+                    row = acled.acled_row(inc, wb.areas, base)
+                    w.writerow([acled.safe_cell(row.get(c)) for c in columns])
                 yield buf.getvalue()
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
                                  headers={"content-disposition": 'attachment; filename="incidents.csv"'})
@@ -196,8 +204,9 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         ids = _download_ids(request)
 
         def lines():
-            for inc in _records(ids):
-                yield json.dumps(event_record(inc), ensure_ascii=False) + "\n"
+            for k in range(0, len(ids), CHUNK):
+                yield "".join(json.dumps(event_record(inc), ensure_ascii=False) + "\n"
+                              for inc in wb.store.incidents_by_ids(ids[k:k + CHUNK]))
         return StreamingResponse(lines(), media_type="application/x-ndjson; charset=utf-8",
                                  headers={"content-disposition": 'attachment; filename="incidents.jsonl"'})
 
@@ -276,18 +285,31 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
                                          {t for a in areas.values() for t in a["types"]}}})
 
     basemap_cache: dict[str, bytes] = {}
+    basemap_lock = threading.Lock()
+
+    def basemap_bytes() -> bytes:
+        with basemap_lock:
+            if "countries" not in basemap_cache:
+                from sitrep.kb.gazetteer import PLACES_DIR, _tsv
+
+                labels = [{"name": r["name"], "lat": float(r["lat"]), "lon": float(r["lon"]),
+                           "pop": int(r["population"] or 0)} for r in _tsv(PLACES_DIR / "world_countries.tsv")]
+                box = wb.db.execute("SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_index").fetchone()
+                gj = basemap_geojson(tuple(box) if box[0] is not None else None)
+                basemap_cache["countries"] = json.dumps({"countries": gj, "labels": labels},
+                                                        separators=(",", ":")).encode()
+            return basemap_cache["countries"]
 
     def api_basemap(request: Request):
-        if "countries" not in basemap_cache:
-            from sitrep.kb.gazetteer import PLACES_DIR, _tsv
+        return Response(basemap_bytes(), media_type="application/json", headers={"cache-control": "max-age=86400"})
 
-            gj = basemap_geojson()
-            labels = [{"name": r["name"], "lat": float(r["lat"]), "lon": float(r["lon"]), "pop": int(r["population"] or 0)}
-                      for r in _tsv(PLACES_DIR / "world_countries.tsv")]
-            basemap_cache["countries"] = json.dumps({"countries": gj, "labels": labels},
-                                                    separators=(",", ":")).encode()
-        return Response(basemap_cache["countries"], media_type="application/json",
-                        headers={"cache-control": "max-age=86400"})
+    def warm() -> None:
+        """Build what the first map request would otherwise wait for (basemap, area shapes, admin names)."""
+        basemap_bytes()
+        for key in {k for (k,) in wb.db.execute("SELECT DISTINCT area FROM incident_index WHERE area IS NOT NULL")}:
+            wb.areas.geometry(key)
+
+    threading.Thread(target=warm, name="sitrep-warm", daemon=True).start()
 
     def api_admin(request: Request):
         level = request.query_params.get("level", "1")
@@ -333,7 +355,7 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         Route("/api/admin", guarded(api_admin)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048)],
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)],
                     exception_handlers={404: not_found, 405: not_found})
     app.state.workbench = wb
     return app

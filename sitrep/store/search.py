@@ -278,7 +278,7 @@ def points(db: sqlite3.Connection, f: Filter) -> list[tuple]:
     cond, args = where(f)
     return list(db.execute(
         f"SELECT i.id, i.lat, i.lon, i.type, i.compliance, i.geo_precision, i.area, i.place, i.date_start "
-        f"FROM incident_index i WHERE {cond} ORDER BY i.date_start, i.id", args))
+        f"FROM incident_index i WHERE {cond} ORDER BY i.rowid", args))
 
 
 @dataclass
