@@ -148,10 +148,10 @@ class SQLiteStore:
 
     def incident(self, incident_id: str) -> Incident | None:
         """One incident by id or a unique id prefix."""
+        prefix = "".join(c for c in incident_id if c.isalnum())       # GLOB: case-sensitive, no wildcards
         rows = self.db.execute("SELECT record FROM incidents WHERE id=? UNION ALL "
-                               "SELECT record FROM incidents WHERE id LIKE ? AND id != ? LIMIT 2",
-                               (incident_id, incident_id.replace("%", "").replace("_", "") + "%",
-                                incident_id)).fetchall()
+                               "SELECT record FROM incidents WHERE id GLOB ? AND id != ? LIMIT 2",
+                               (incident_id, prefix + "*", incident_id)).fetchall()
         if not rows or (len(rows) > 1 and json.loads(rows[0][0])["id"] != incident_id):
             return None
         return from_dict(Incident, json.loads(rows[0][0]))

@@ -187,6 +187,7 @@
     // clusters: points that fall within CELL pixels at this zoom; a cluster sits on its member nearest the
     // members' mean (a real place, so it stays on land), coloured by its most frequent type
     var CELL = 46, clusters = L.layerGroup().addTo(m);
+    function radius(n) { return n === 1 ? 8 : Math.min(22, 10 + 3 * Math.log(n)); }
     function recluster() {
       clusters.clearLayers();
       var z = m.getZoom(), cells = {}, view = m.getBounds().pad(0.25);
@@ -196,6 +197,23 @@
         var c = cells[k] || (cells[k] = {pts: [], xy: [], sx: 0, sy: 0});
         c.pts.push(p); c.xy.push(q); c.sx += q.x; c.sy += q.y;
       });
+      // neighbouring cells whose clusters would overlap are merged (largest first), so markers never pile up
+      var order = Object.keys(cells).sort(function (a, b) { return cells[b].pts.length - cells[a].pts.length || (a < b ? -1 : 1); });
+      var kept = [];
+      order.forEach(function (k) {
+        var c = cells[k], n = c.pts.length, r = radius(n);
+        var cx = c.sx / n, cy = c.sy / n;
+        for (var j = 0; j < kept.length; j++) {
+          var o = kept[j], on = o.pts.length;
+          if (Math.pow(o.sx / on - cx, 2) + Math.pow(o.sy / on - cy, 2) < Math.pow(radius(on) + r + 2, 2)) {
+            o.pts = o.pts.concat(c.pts); o.xy = o.xy.concat(c.xy); o.sx += c.sx; o.sy += c.sy;
+            return;
+          }
+        }
+        kept.push(c);
+      });
+      cells = {};
+      kept.forEach(function (c, i) { cells[i] = c; });
       Object.keys(cells).forEach(function (k) {
         var c = cells[k], n = c.pts.length, mx = c.sx / n, my = c.sy / n, best = 0, bd = Infinity;
         var types = {}, v = 0, same = true;
@@ -207,7 +225,7 @@
           if (p[1] !== c.pts[0][1] || p[2] !== c.pts[0][2]) same = false;
         });
         var main = Object.keys(types).sort(function (a, b) { return types[b] - types[a] || (a < b ? -1 : 1); })[0];
-        var size = n === 1 ? 16 : Math.min(44, 20 + 6 * Math.log(n));
+        var size = 2 * radius(n);
         var span = document.createElement("span");
         span.className = "bg-" + main.toLowerCase();
         span.textContent = n > 1 ? String(n) : "";
