@@ -21,7 +21,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sitrep.records import (Actor, Count, DateInterval, Document, Extraction, Incident, Mention, Place, Published,
+from sitrep.records import (Actor, Count, DateInterval, Document, Extraction, Incident, Mention, Published,
                             Violation)
 from sitrep.store.sqlite import SQLiteStore
 

@@ -279,7 +279,10 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
                 unlocated += 1
         for a in areas.values():
             a["geometry"] = wb.areas.geometry(a["key"])
-        return JSONResponse({"points": points, "areas": sorted(areas.values(), key=lambda a: -a["n"]),
+        from sitrep.present.report import frame
+
+        return JSONResponse({"points": points, "frame": frame([(p[2], p[1]) for p in points]),
+                             "areas": sorted(areas.values(), key=lambda a: -a["n"]),
                              "apart": sorted(apart.values(), key=lambda a: -a["n"]), "unlocated": unlocated,
                              "colours": {t: colour(t) for t in {p[3] for p in points} |
                                          {t for a in areas.values() for t in a["types"]}}})
@@ -355,7 +358,8 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
         Route("/api/admin", guarded(api_admin)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)],
+    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)]
+    app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={404: not_found, 405: not_found})
     app.state.workbench = wb
     return app

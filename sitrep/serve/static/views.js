@@ -127,18 +127,28 @@
     var mark = function (name) { if (window.performance && performance.mark) performance.mark("sitrep-map-" + name); };
     mark("start");
     var canvas = L.canvas({padding: 0.3});       // outlines and areas on one canvas: fast with 1:50m shapes
+    // a point among shapes (a zone given as a place) is a small circle, never Leaflet's image marker
+    var dot = function (f, ll) { return L.circleMarker(ll, {radius: 5, renderer: canvas}); };
     m.attributionControl.setPrefix(false);
     m.attributionControl.addAttribution("Boundaries: Natural Earth; UN OCHA (Syria)");
     L.control.scale({imperial: false}).addTo(m);
     if (base && base.countries) {
-      L.geoJSON(base.countries, {interactive: false, renderer: canvas, style: function () {
+      L.geoJSON(base.countries, {interactive: false, renderer: canvas, pointToLayer: dot, style: function () {
         return {color: "#a3a9b3", weight: 0.8, fillColor: "#f5f3ee", fillOpacity: 1};
+      }}).addTo(m);
+    }
+    if (opts.tiles) L.tileLayer(opts.tiles, {attribution: "© OpenStreetMap contributors", opacity: 0.85}).addTo(m);
+    if (opts.zones && opts.zones.features && opts.zones.features.length) {
+      L.geoJSON(opts.zones, {renderer: canvas, pointToLayer: dot, style: function () {
+        return {color: "#1f78b4", weight: 1.2, fillColor: "#1f78b4", fillOpacity: 0.12};
+      }, onEachFeature: function (f, layer) {
+        if (f.properties && f.properties.name) layer.bindTooltip(document.createTextNode(f.properties.name), {sticky: true});
       }}).addTo(m);
     }
     mark("basemap");
     var adminLayer = null;
     if (opts.admin) {
-      adminLayer = L.geoJSON(opts.admin, {interactive: false, renderer: canvas, style: function () {
+      adminLayer = L.geoJSON(opts.admin, {interactive: false, renderer: canvas, pointToLayer: dot, style: function () {
         return {color: "#b08850", weight: 0.9, dashArray: "3 3", fill: false};
       }}).addTo(m);
     }
@@ -171,13 +181,16 @@
     mark("labels");
     // areas: incidents located only to a province or country, drawn as that area
     var bounds = L.latLngBounds([]);
+    var areaLayers = L.layerGroup().addTo(m);
     data.areas.forEach(function (a) {
       if (!a.geometry) return;
       var main = Object.keys(a.types).sort(function (x, y) { return a.types[y] - a.types[x]; })[0];
-      var layer = L.geoJSON(a.geometry, {renderer: canvas, style: function () {
+      var layer = L.geoJSON(a.geometry, {renderer: canvas, pointToLayer: dot, style: function () {
         return {color: a.v ? "#111" : (data.colours[main] || "#7f7f7f"), weight: a.v ? 2.5 : 1.5,
                 dashArray: "5 4", fillColor: data.colours[main] || "#7f7f7f", fillOpacity: 0.12};
-      }}).addTo(m);
+      }});
+      a.layer = layer;
+      areaLayers.addLayer(layer);
       layer.bindTooltip(document.createTextNode(a.name + ": " + a.n + " incident" + (a.n === 1 ? "" : "s") +
                         " located only to this " + (a.key.indexOf("country:") === 0 ? "country" : "area")), {sticky: true});
       if (opts.areaLink) layer.on("click", function () { window.location.href = opts.areaLink(a.name); });
@@ -186,12 +199,12 @@
     data.points.forEach(function (p) { bounds.extend([p[1], p[2]]); });
     // clusters: points that fall within CELL pixels at this zoom; a cluster sits on its member nearest the
     // members' mean (a real place, so it stays on land), coloured by its most frequent type
-    var CELL = 46, clusters = L.layerGroup().addTo(m);
+    var CELL = 46, clusters = L.layerGroup().addTo(m), shown = data.points;
     function radius(n) { return n === 1 ? 8 : Math.min(22, 10 + 3 * Math.log(n)); }
     function recluster() {
       clusters.clearLayers();
       var z = m.getZoom(), cells = {}, view = m.getBounds().pad(0.25);
-      data.points.forEach(function (p) {
+      shown.forEach(function (p) {
         if (!view.contains([p[1], p[2]])) return;          // only what can be seen (and a margin)
         var q = m.project([p[1], p[2]], z), k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
         var c = cells[k] || (cells[k] = {pts: [], xy: [], sx: 0, sy: 0});
@@ -257,17 +270,32 @@
       });
       el.setAttribute("data-zoom", String(z));
       el.setAttribute("data-markers", String(Object.keys(cells).length));
-      el.setAttribute("data-points", String(data.points.length));
+      el.setAttribute("data-points", String(shown.length));
       updateLabels();
     }
     mark("areas");
-    if (bounds.isValid()) m.fitBounds(bounds.pad(0.15), {maxZoom: 9});
+    if (data.frame) m.fitBounds([[data.frame[1], data.frame[0]], [data.frame[3], data.frame[2]]], {maxZoom: 9});
+    else if (bounds.isValid()) m.fitBounds(bounds.pad(0.15), {maxZoom: 9});
     else m.setView([30, 20], 2);
     m.on("zoomend moveend", recluster);
     mark("fit");
     recluster();
     mark("clusters");
-    return m;
+    return {
+      map: m,
+      // show only the incidents a predicate keeps (the report's filters): points and areas alike
+      filter: function (keep) {
+        shown = keep ? data.points.filter(function (p) { return keep(p[0]); }) : data.points;
+        data.areas.forEach(function (a) {
+          if (!a.layer || !a.ids) return;
+          var on = !keep || a.ids.some(keep);
+          if (on && !areaLayers.hasLayer(a.layer)) areaLayers.addLayer(a.layer);
+          if (!on && areaLayers.hasLayer(a.layer)) areaLayers.removeLayer(a.layer);
+        });
+        recluster();
+        el.setAttribute("data-points", String(shown.length));
+      }
+    };
   }
 
   window.SitrepViews = {timeline: timeline, map: map};
