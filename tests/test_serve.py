@@ -124,7 +124,8 @@ def test_downloads_follow_the_filter(client):
 
 def test_map_and_timeline_data(client):
     m = client.get("/api/map").json()
-    assert {p[0] for p in m["points"]} == {"Eaaa0001", "Ebbb0002", "Eccc0003"}       # areas are never points
+    assert {p[0] for p in m["packed"]["points"]} == {"Eaaa0001", "Ebbb0002", "Eccc0003"}   # areas are never points
+    assert m["packed"]["types"][m["packed"]["points"][0][3]] in ("ASSAULT", "ACCUSE")
     assert {a["name"] for a in m["areas"]} == {"Idleb", "Syria"} and m["unlocated"] == 1
     assert all(a["geometry"] for a in m["areas"])
     tl = client.get("/api/timeline?type=ASSAULT").json()

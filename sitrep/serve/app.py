@@ -273,7 +273,7 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
             elif key:                    # a province with no shape: listed apart, never drawn as a point
                 apart.setdefault(key, {"name": place, "n": 0})["n"] += 1
             elif lat is not None and lon is not None:
-                points.append([i, round(lat, 5), round(lon, 5), t, 2 if comp == "violation" else
+                points.append([i, round(lat, 4), round(lon, 4), t, 2 if comp == "violation" else
                                1 if comp == "possible" else 0, place, day])
             else:
                 unlocated += 1
@@ -281,11 +281,18 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
             a["geometry"] = wb.areas.geometry(a["key"])
         from sitrep.present.report import frame
 
-        return JSONResponse({"points": points, "frame": frame([(p[2], p[1]) for p in points]),
-                             "areas": sorted(areas.values(), key=lambda a: -a["n"]),
-                             "apart": sorted(apart.values(), key=lambda a: -a["n"]), "unlocated": unlocated,
-                             "colours": {t: colour(t) for t in {p[3] for p in points} |
-                                         {t for a in areas.values() for t in a["types"]}}})
+        body = {"frame": frame([(p[2], p[1]) for p in points]),
+                "areas": sorted(areas.values(), key=lambda a: -a["n"]),
+                "apart": sorted(apart.values(), key=lambda a: -a["n"]), "unlocated": unlocated,
+                "colours": {t: colour(t) for t in {p[3] for p in points} |
+                            {t for a in areas.values() for t in a["types"]}}}
+        # points travel packed: type and place as indexes into lists (10,000 points: 0.4 MB, not 0.7)
+        types = sorted({p[3] for p in points})
+        places = sorted({p[5] or "" for p in points})
+        ti, pi = {t: k for k, t in enumerate(types)}, {n: k for k, n in enumerate(places)}
+        body["packed"] = {"types": types, "places": places,
+                          "points": [[p[0], p[1], p[2], ti[p[3]], p[4], pi[p[5] or ""], p[6]] for p in points]}
+        return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), media_type="application/json")
 
     basemap_cache: dict[str, bytes] = {}
     basemap_lock = threading.Lock()
@@ -298,7 +305,7 @@ def create_app(db: Path | str, expander=None, areas: AdminAreas | None = None, k
                 labels = [{"name": r["name"], "lat": float(r["lat"]), "lon": float(r["lon"]),
                            "pop": int(r["population"] or 0)} for r in _tsv(PLACES_DIR / "world_countries.tsv")]
                 box = wb.db.execute("SELECT min(lon), min(lat), max(lon), max(lat) FROM incident_index").fetchone()
-                gj = basemap_geojson(tuple(box) if box[0] is not None else None)
+                gj = basemap_geojson(tuple(box) if box[0] is not None else None, margin=4.0)
                 basemap_cache["countries"] = json.dumps({"countries": gj, "labels": labels},
                                                         separators=(",", ":")).encode()
             return basemap_cache["countries"]

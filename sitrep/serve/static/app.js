@@ -22,7 +22,8 @@
   if (mapEl) {
     var q = mapEl.getAttribute("data-query");
     Promise.all([getJSON("/api/map?" + q), getJSON("/api/basemap"), getJSON("/api/admin?level=1")]).then(function (r) {
-      var data = r[0];
+      var data = r[0], pk = data.packed;
+      data.points = pk.points.map(function (p) { return [p[0], p[1], p[2], pk.types[p[3]], p[4], pk.places[p[5]], p[6]]; });
       window.SitrepViews.map(mapEl, data, r[1], {
         admin: r[2],
         link: function (id) { return "/incidents/" + encodeURIComponent(id); },

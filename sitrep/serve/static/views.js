@@ -169,9 +169,10 @@
       });
     }
     function updateLabels() {
-      var z = m.getZoom(), minPop = z < 3 ? 6e7 : z < 4 ? 2e7 : z < 5 ? 3e6 : 0;
+      var z = m.getZoom(), minPop = z < 3 ? 6e7 : z < 4 ? 2e7 : z < 5 ? 3e6 : 0, view = m.getBounds().pad(0.1);
       countryLabels.eachLayer(function (t) {
-        var show = z >= 2 && z < 9 && t.pop >= minPop;
+        // only labels that can be seen: each one is an element on the page
+        var show = z >= 2 && z < 9 && t.pop >= minPop && view.contains(t.getLatLng());
         if (show && !m.hasLayer(t)) t.addTo(m);
         if (!show && m.hasLayer(t)) m.removeLayer(t);
       });
@@ -203,10 +204,13 @@
     function radius(n) { return n === 1 ? 8 : Math.min(22, 10 + 3 * Math.log(n)); }
     function recluster() {
       clusters.clearLayers();
-      var z = m.getZoom(), cells = {}, view = m.getBounds().pad(0.25);
+      var z = m.getZoom(), cells = {}, k0 = m.getZoomScale(z, 0);
+      var vb = m.getPixelBounds(), padX = (vb.max.x - vb.min.x) * 0.25, padY = (vb.max.y - vb.min.y) * 0.25;
       shown.forEach(function (p) {
-        if (!view.contains([p[1], p[2]])) return;          // only what can be seen (and a margin)
-        var q = m.project([p[1], p[2]], z), k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
+        // pixel positions: projected once at zoom 0, then scaled (projecting 10,000 points per zoom is slow)
+        var o = p.q0 || (p.q0 = m.project([p[1], p[2]], 0)), q = L.point(o.x * k0, o.y * k0);
+        if (q.x < vb.min.x - padX || q.x > vb.max.x + padX || q.y < vb.min.y - padY || q.y > vb.max.y + padY) return;
+        var k = Math.floor(q.x / CELL) + ":" + Math.floor(q.y / CELL);
         var c = cells[k] || (cells[k] = {pts: [], xy: [], sx: 0, sy: 0});
         c.pts.push(p); c.xy.push(q); c.sx += q.x; c.sy += q.y;
       });
