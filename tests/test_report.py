@@ -151,6 +151,10 @@ def test_report_renders_in_headless_chromium(tmp_path, browser_page):
     page.click('.legend-item[data-type="ASSAULT"]')
     page.fill("#search", "moscow")
     assert page.locator("#incident-table tr.incident-row:visible").count() == 1
+    page.fill("#search", "erdoğan")           # folded: the actor is written "Erdogan"
+    assert page.locator("#incident-table tr.incident-row:visible").count() == 1
+    page.fill("#search", "idleb")             # the OCHA spelling of the places' governorate (GeoNames: Idlib)
+    assert page.locator("#incident-table tr.incident-row:visible").count() == 2
     page.fill("#search", "")
     # sorting by a column, and the date brush
     page.click('#incident-table th[data-sort="id"]')

@@ -257,9 +257,18 @@ def views_json(incidents: list[Incident], compliance: dict | None, hist: dict, t
 
 # --------------------------------------------------------------------------- the page
 def _incident_text(i: Incident) -> str:
-    parts = [i.type, i.mode or "", i.location.name if i.location else ""]
-    parts += [a.name or a.text for a in i.actors] + [m.outlet or "" for m in i.mentions]
-    return " ".join(p for p in parts if p)
+    """What the report's search box matches: names as written and folded (case, accents, scripts), the
+    place's admin areas in both gazetteers' spellings (GeoNames "Idlib", OCHA "Idleb"), and the id."""
+    from sitrep.store.search import fold
+
+    from .export import default_areas
+
+    loc = i.location
+    parts = [i.id, i.type, i.mode or "", loc.name if loc else "", (loc.admin1 or "") if loc else ""]
+    parts += [n or "" for n in default_areas().names(loc)]
+    parts += [a.name or a.text for a in i.actors] + [a.text for a in i.actors] + [m.outlet or "" for m in i.mentions]
+    parts = list(dict.fromkeys(p for p in parts if p))
+    return " ".join(parts + [fold(p) for p in parts if fold(p) != p.lower()])
 
 
 def _quotes_by_speaker(quotes: list[Quote]) -> list[tuple[str, list[Quote]]]:

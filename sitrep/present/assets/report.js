@@ -6,7 +6,11 @@
   var off = {}, q = "", since = null, until = null;
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.incident-row"));
   var text = {}, visible = {};
-  rows.forEach(function (r) { text[r.getAttribute("data-incident")] = (r.getAttribute("data-search") || "").toLowerCase(); });
+  // the search folds case and accents on both sides ("erdogan" finds "Erdoğan")
+  function fold(s) {
+    return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/ı/g, "i").replace(/['’`]/g, "").toLowerCase();
+  }
+  rows.forEach(function (r) { text[r.getAttribute("data-incident")] = fold(r.getAttribute("data-search") || ""); });
 
   // ---------------------------------------------------------------- paging
   var pagers = [];
@@ -124,7 +128,7 @@
     });
   });
   var box = document.getElementById("search");
-  if (box) box.addEventListener("input", function () { q = box.value.trim().toLowerCase(); apply(); });
+  if (box) box.addEventListener("input", function () { q = fold(box.value.trim()); apply(); });
   // a link to an incident (brief, coverage, map popup) opens its row on the right page
   function reveal(id) {
     var row = document.getElementById("row-" + id);
