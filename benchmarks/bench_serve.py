@@ -28,7 +28,8 @@ from sitrep.store.sqlite import SQLiteStore
 TYPES = ["ASSAULT"] * 8 + ["COERCE"] * 2 + ["PROTEST", "CONSULT", "AGREE", "MOBILIZE", "AID", "ACCUSE", "THREATEN",
                                              "REQUEST", "SANCTION", "REJECT", "RETREAT", "SUPPORT", "COOPERATE",
                                              "CONCEDE"]
-MODES = {"ASSAULT": ["aerial", "artillery", "ground", "firearms", "explosives", "drone"], "COERCE": ["arrest", "abduct"]}
+MODES = {"ASSAULT": ["aerial", "artillery", "ground", "firearms", "explosives", "drone"],
+         "COERCE": ["arrest", "abduct"]}
 ACTORS = [Actor("Syrian Arab Army", "government forces", "SYR", "MIL"), Actor("Russia", "Russian jets", "RUS", "MIL"),
           Actor("Hay'at Tahrir al-Sham", "HTS fighters", "SYR", "REB"), Actor("Turkey", "Turkish troops", "TUR", "MIL"),
           Actor("Recep Tayyip Erdoğan", "Erdoğan", "TUR", "GOV"), Actor(None, "civilians", "SYR", "CVL"),

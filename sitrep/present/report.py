@@ -264,7 +264,7 @@ def _incident_text(i: Incident) -> str:
     from .export import default_areas
 
     loc = i.location
-    parts = [i.id, i.type, i.mode or "", loc.name if loc else "", (loc.admin1 or "") if loc else ""]
+    parts = [i.mode or "", loc.name if loc else "", (loc.admin1 or "") if loc else ""]     # (id, type: own attributes)
     parts += [n or "" for n in default_areas().names(loc)]
     parts += [a.name or a.text for a in i.actors] + [a.text for a in i.actors] + [m.outlet or "" for m in i.mentions]
     parts = list(dict.fromkeys(p for p in parts if p))

@@ -82,8 +82,11 @@ class Workbench:
         if kb and (expander is None or areas is None):
             from .aliases import default_expander
 
-            expander = expander or default_expander()
-            areas = areas or AdminAreas(expander.gazetteer)
+            try:
+                expander = expander or default_expander()
+                areas = areas or AdminAreas(expander.gazetteer)
+            except Exception as exc:  # noqa: BLE001 - the workbench still serves, with plain folding only
+                log.warning("knowledge base not loaded (%s): search without aliases, admin names as stored", exc)
         wb = cls(SQLiteStore(db), expander, areas or AdminAreas())
         indexer.ensure_index(wb.store, wb.areas)
         return wb

@@ -10,7 +10,10 @@
   function fold(s) {
     return s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/ı/g, "i").replace(/['’`]/g, "").toLowerCase();
   }
-  rows.forEach(function (r) { text[r.getAttribute("data-incident")] = fold(r.getAttribute("data-search") || ""); });
+  rows.forEach(function (r) {
+    var id = r.getAttribute("data-incident");
+    text[id] = fold(id + " " + r.getAttribute("data-type") + " " + (r.getAttribute("data-search") || ""));
+  });
 
   // ---------------------------------------------------------------- paging
   var pagers = [];
@@ -53,12 +56,18 @@
   document.querySelectorAll("#incident-table th[data-sort]").forEach(function (th) {
     th.classList.add("sortable");
     th.addEventListener("click", function () {
-      var key = "data-sort-" + th.getAttribute("data-sort"), desc = th.getAttribute("aria-sort") === "ascending";
+      var by = th.getAttribute("data-sort"), desc = th.getAttribute("aria-sort") === "ascending";
+      var key = {id: "data-incident", type: "data-type", date: "data-start", place: "data-place", sources: "data-sources"}[by];
+      var val = function (r) {       // undated and unplaced rows last; sources as numbers
+        var v = r.getAttribute(key) || "";
+        if (by === "sources") return ("00000" + v).slice(-5);
+        return v || "\uffff";
+      };
       document.querySelectorAll("#incident-table th[data-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", desc ? "descending" : "ascending");
       var body = document.querySelector("#incident-table tbody");
       rows.slice().sort(function (a, b) {
-        var x = a.getAttribute(key) || "", y = b.getAttribute(key) || "";
+        var x = val(a), y = val(b);
         return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
       }).forEach(function (r) { body.appendChild(r); });
       if (incidentPager) incidentPager.reset();
