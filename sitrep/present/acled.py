@@ -113,12 +113,13 @@ def inter_code(actor: Actor, event_type: str, event_country: str | None, role: s
     return t.inter_by_sector.get(actor.sector or "", "")
 
 
-def interaction(inter1, inter2) -> str:
-    """Two-digit interaction code, lower code first; one actor alone: its code then 0."""
+def interaction(inter1, inter2, actor2: bool = False) -> str:
+    """Two-digit interaction code, lower code first; one actor alone: its code then 0. Blank when an actor's
+    code is unknown (a second actor of unknown type is not 'no second actor')."""
     if inter1 != "" and inter2 != "":
         a, b = sorted((int(inter1), int(inter2)))
         return f"{a}{b}"
-    if inter1 != "":
+    if inter1 != "" and not actor2:
         return f"{inter1}0"
     return ""
 
@@ -197,7 +198,7 @@ def acled_row(i: Incident, areas: AdminAreas | None = None, link_base: str | Non
         "assoc_actor_1": "; ".join(a.name or a.text for a in src[1:]), "inter1": inter1,
         "actor2": (a2.name or a2.text) if a2 else "",
         "assoc_actor_2": "; ".join(a.name or a.text for a in tgt[1:]), "inter2": inter2,
-        "interaction": interaction(inter1, inter2),
+        "interaction": interaction(inter1, inter2, a2 is not None),
         "civilian_targeting": "Civilian targeting" if civ else "",
         "iso": country["isonumeric"] if country else "",
         "region": t.region_of.get(iso3 or "", ""),
