@@ -548,9 +548,61 @@ def _base() -> Gazetteer:
     return g
 
 
+# --------------------------------------------------------------------------- cue words and datelines
+def _alternation(words) -> str:
+    """A regex alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(set(words), key=lambda x: (-len(x), x)))
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """The English cue words of ``cues.yaml`` and the dateline parts of ``datelines.yaml``, as word sets and
+    compiled patterns (built once per process; read-only)."""
+    words: dict[str, frozenset[str]]
+    county_plurals: dict[str, str]
+    agencies: frozenset[str]
+    region_codes: dict[str, str]            # abbreviation -> gazetteer id of the division
+    patterns: dict[str, re.Pattern]
+
+    def has(self, kind: str, word: str) -> bool:
+        return word.lower() in self.words[kind]
+
+
+def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
+    raw = yaml.safe_load(cues_path.read_text(encoding="utf-8")) or {}
+    dl = yaml.safe_load(datelines_path.read_text(encoding="utf-8")) or {}
+    words = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
+    alt = {k: _alternation(v) for k, v in words.items()}
+    plurals = {str(k).lower(): str(v) for k, v in (raw.get("county_plurals") or {}).items()}
+    codes = {str(abbr): f"geonames:{cc}.{code}" for cc, table in (dl.get("region_codes") or {}).items()
+             for abbr, code in table.items()}
+    pat = {
+        "admin_suffix": re.compile(rf"\s+(?:{alt['admin_words']})$", re.I),
+        "town_suffix": re.compile(rf"\s+(?:{alt['town_words']})$", re.I),
+        "direction": re.compile(rf"^(?:the\s+)?(?:{alt['directions']})\s+", re.I),
+        "after_admin": re.compile(r"^[\s’']*(?:s\s+)?(?:province|governorate|region|countryside|state)\b", re.I),
+        "after_town": re.compile(rf"^\s+(?:{alt['town_words']})\b", re.I),
+        "before_admin": re.compile(r"\b(?:province|governorate|state|region)\s+of\s+(?:the\s+)?$", re.I),
+        "before_town": re.compile(rf"\b(?:{alt['town_words']})\s+of\s+$", re.I),
+        "before_region": re.compile(rf"\b(?:{alt['region_parts']})\s+$", re.I),
+        "place_before": re.compile(rf"(?:^|[^\w])(?:{alt['place_before']}|\d+,? of)\s+(?:the\s+)?$", re.I),
+        "place_after": re.compile(rf"^(?:[’']s)?\s+(?:{alt['place_after']})\b", re.I),
+        "weak_before": re.compile(rf"(?:^|[^\w])(?:{alt['weak_before']})\s+$", re.I),
+        "title_before": re.compile(rf"(?:^|[^\w])(?:{alt['person_titles']})\s+$", re.I),
+        "not_person": re.compile(rf"^(?:{alt['not_person_words']})\W*$", re.I),
+        "street_end": re.compile(rf"\b(?:{alt['street_words']})\.?$", re.I),
+        "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
+        "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
+        "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),
+        "agency": re.compile(rf"(?:{_alternation(dl.get('agencies') or [])})$"),
+    }
+    return PlaceCues(words, plurals, frozenset(dl.get("agencies") or ()), codes, pat)
+
+
 @lru_cache(maxsize=4)
 def _load(extra_files: tuple[Path, ...]) -> Gazetteer:
     g = _base()
+    g.cues = load_cues(PLACES_DIR / "cues.yaml", PLACES_DIR / "datelines.yaml")
     g._load_curated(PLACES_DIR / "curated.yaml")
     for p in extra_files:
         g._load_user_file(p)

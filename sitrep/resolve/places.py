@@ -5,10 +5,15 @@ Jericho), and population is a poor guide for the small Syrian towns the reports 
 Sarmin population 0). So every distinct place name of a document is resolved jointly: each candidate gets a
 prior (what kind of place, how large, how well the name matched) plus support from the rest of the document
 (other names whose candidates share its country or first-level division, and candidates of other names
-near it). Two rounds: the first with priors only, the second with the context of the first round's picks.
+near it). The dateline ("KANSAS CITY, Mo. (AP) —") weighs most: it says where the report was filed. Two
+rounds: the first with priors only, the second with the context of the first round's picks.
+
+Local news names neighbourhoods the gazetteer does not hold ("Roseland" in a Chicago story): such a name,
+with only far namesakes and none in the document's home division, may stand for the document's home town
+(a ``local`` candidate that competes with the namesakes on the same terms).
 
 Demonyms ("Turkish") and organisation names are not places; "Idlib province" asks for the province and
-"Idlib city" for the town.
+"Idlib city" for the town. The cue words come from ``sitrep/data/places/cues.yaml`` (``Gazetteer.cues``).
 """
 from __future__ import annotations
 
@@ -16,33 +21,47 @@ import calendar
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from sitrep.kb.gazetteer import Candidate, Entry, haversine_km, norm
 from sitrep.records import Annotation, Document, Place, PlaceMention
+from sitrep.resolve.datelines import Dateline, dateline_candidates
 
 PLACE_LABELS = {"GPE", "LOC", "FAC", "PLACE"}
-
-# words around a name that say which level of place it is (general English, not domain data)
-_ADMIN_SUFFIX = re.compile(r"\s+(province|governorate|region|countryside|state|oblast|prefecture|"
-                           r"department|district|subdistrict|sub-district|area)$", re.I)
-_TOWN_SUFFIX = re.compile(r"\s+(city|town|village)$", re.I)
-_DIRECTION = re.compile(r"^(the\s+)?(north|south|east|west|central|northern|southern|eastern|western|"
-                        r"north-?western|north-?eastern|south-?western|south-?eastern|northwest|northeast|"
-                        r"southwest|southeast|rural|greater|downtown)\s+", re.I)
-_AFTER_ADMIN = re.compile(r"^[\s’']*(s\s+)?(province|governorate|region|countryside|state)\b", re.I)
-_AFTER_TOWN = re.compile(r"^\s+(city|town|village)\b", re.I)
-_BEFORE_ADMIN = re.compile(r"\b(province|governorate|state|region)\s+of\s+(the\s+)?$", re.I)
-_BEFORE_TOWN = re.compile(r"\b(city|town|village)\s+of\s+$", re.I)
-# "southern Idlib", "rural Damascus": a part of a region, so the province when the name is also one
-_BEFORE_REGION = re.compile(r"\b(northern|southern|eastern|western|central|north-?western|north-?eastern|"
-                            r"south-?western|south-?eastern|rural)\s+$", re.I)
+OTHER_LABELS = {"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"}
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 # weights of document context against the prior (share of the other names supporting the candidate's
 # country / first-level division, and closeness to the other names' current picks)
 W_COUNTRY, W_ADMIN1, W_NEAR = 1.5, 3.0, 1.0
+# the dateline votes as this many names: the report says where it was filed
+W_DATELINE = 3.0
+# a name's ``local`` candidate (a part of the home town): its prior, and the largest namesake it may beat
+LOCAL_PRIOR, LOCAL_MAX_POP = 1.0, 100_000
+# a name NER calls a person or organisation is taken as a place only when the gazetteer knows it as a
+# town of at least this many people (or as a division or country) and the syntax says place
+STRONG_POP = 1000
+WEAK_POP = 20000
+NEAR_KM = 30.0
+
+
+class _Taken:
+    """Character spans already given to a name, as a mask: a test costs the span's length, not the
+    number of spans taken (a long report has thousands)."""
+
+    def __init__(self, n: int, spans=()) -> None:
+        self.mask = bytearray(n + 1)
+        for a, b in spans:
+            self.take(a, b)
+
+    def free(self, a: int, b: int) -> bool:
+        return self.mask.find(1, a, b) < 0
+
+    def take(self, a: int, b: int) -> None:
+        self.mask[a:b] = b"\x01" * (b - a)
 
 
 @dataclass
@@ -56,6 +75,8 @@ class _Unit:
     priors: list[float]
     scores: list[float]
     best: int = -1
+    weight: float = 1.0
+    qualified: bool = False         # a division after a comma decided its candidates ("Paris, Texas")
 
 
 def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
@@ -63,6 +84,8 @@ def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
     names over alternate names over transliteration variants; a level word in the text decides."""
     e = c.entry
     size = 0.5 * math.log10(e.population + 1)
+    if c.match == "local":
+        return LOCAL_PRIOR
     if e.kind == "country":
         base = 1.0 + size
     elif e.kind == "admin1":
@@ -78,8 +101,7 @@ def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
     if c.match == "alias":
         base -= 1.0
     elif c.match == "skeleton":
-        ratio = difflib.SequenceMatcher(None, norm(lookup), norm(e.name)).ratio()
-        base += -2.0 + 1.5 * ratio
+        base += -2.0 + 1.5 * _spelling_ratio(lookup, e.name)
     if hint == "province":
         if e.kind in ("admin1", "admin2", "ocha_admin"):
             base += 3.5
@@ -90,14 +112,21 @@ def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
     return base
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ed|es|er|et|en|ez)\s+")
+
+
+def _spelling_ratio(a: str, b: str) -> float:
+    """How close two spellings are, the Arabic article aside (Hasaka / Al-Hasakeh)."""
+    x, y = _ARTICLE.sub("", norm(a)), _ARTICLE.sub("", norm(b))
+    return difflib.SequenceMatcher(None, x, y).ratio()
+
+
 def _close_skeletons(cands: list[Candidate], lookup: str) -> list[Candidate]:
     """Skeleton matches are transliteration variants only when the spellings stay close; when the name
     itself matches entries, only very close variants stay in."""
     has_exact = any(c.match != "skeleton" for c in cands)
     floor = 0.8 if has_exact else 0.75
-    key = norm(lookup)
-    return [c for c in cands if c.match != "skeleton"
-            or difflib.SequenceMatcher(None, key, norm(c.entry.name)).ratio() >= floor]
+    return [c for c in cands if c.match != "skeleton" or _spelling_ratio(lookup, c.entry.name) >= floor]
 
 
 def _prefer_towns(cands: list[Candidate], hint: str | None) -> list[Candidate]:
@@ -120,56 +149,65 @@ def _softmax(xs: list[float]) -> list[float]:
     return [x / s for x in ex]
 
 
-# "Barrow, Jackson and Madison counties": each name of the list is a county
-_LIST_OF_COUNTIES = re.compile(r"^(?:(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)*"
-                               r"\s+(counties|parishes)\b")
-_COUNTY_WORD = {"counties": "County", "parishes": "Parish"}
-_COUNTY_LIST = re.compile(r"((?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?(?:,\s+|,?\s+and\s+|,?\s+or\s+))+"
-                          r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+(counties|parishes)\b")
+@lru_cache(maxsize=4)
+def _county_patterns(plurals: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """"Barrow, Jackson and Madison counties": each name of the list is a county (list end; whole list)."""
+    alt = "|".join(plurals)
+    end = re.compile(r"^(?:(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)*"
+                     rf"\s+({alt})\b", re.I)
+    whole = re.compile(r"((?:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?(?:,\s+|,?\s+and\s+|,?\s+or\s+))+"
+                       rf"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+({alt})\b")
+    return end, whole
 
 
-def _clean(text: str, doc_text: str, start: int, end: int) -> tuple[str, str | None]:
+def _counties(gaz) -> tuple[re.Pattern, re.Pattern]:
+    return _county_patterns(tuple(sorted(gaz.cues.county_plurals)))
+
+
+def _clean(text: str, doc_text: str, start: int, end: int, gaz) -> tuple[str, str | None]:
     """The name to look up and a level hint from the words in and around the span."""
+    p = gaz.cues.patterns
     t = _POSSESSIVE.sub("", text.strip()).strip()
     hint = None
     after = doc_text[end:end + 20]
     before = doc_text[max(0, start - 20):start]
-    if _LIST_OF_COUNTIES.match(doc_text[end:end + 120]):
+    if _counties(gaz)[0].match(doc_text[end:end + 120]):
         hint = "county"
-    elif _AFTER_ADMIN.match(after) or _BEFORE_ADMIN.search(before) or _BEFORE_REGION.search(before):
+    elif p["after_admin"].match(after) or p["before_admin"].search(before) or p["before_region"].search(before):
         hint = "province"
-    elif _AFTER_TOWN.match(after) or _BEFORE_TOWN.search(before):
+    elif p["after_town"].match(after) or p["before_town"].search(before):
         hint = "town"
     return t, hint
 
 
-def _lookup_forms(t: str) -> list[tuple[str, str | None]]:
+def _lookup_forms(t: str, gaz) -> list[tuple[str, str | None]]:
     """Forms of a span to try, most specific first: as written, without a level word, without a direction."""
+    p = gaz.cues.patterns
     forms = [(t, None)]
-    m = _ADMIN_SUFFIX.search(t)
+    m = p["admin_suffix"].search(t)
     if m:
         forms.append((t[:m.start()], "province"))
-    m = _TOWN_SUFFIX.search(t)
+    m = p["town_suffix"].search(t)
     if m:
         forms.append((t[:m.start()], "town"))
     for f, h in list(forms):
-        d = _DIRECTION.match(f)
+        d = p["direction"].match(f)
         if d and f[d.end():]:
             forms.append((f[d.end():], h))
     return forms
 
 
-def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz) -> list[_Unit]:
+def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Dateline | None = None) -> list[_Unit]:
     units: dict[str, _Unit] = {}
     for start, end, text in spans:
-        t, hint = _clean(text, doc_text, start, end)
+        t, hint = _clean(text, doc_text, start, end, gaz)
         if not t or gaz.is_demonym(t) or gaz.is_generic(t):
             continue
         cands: list[Candidate] = []
         lookup, form_hint = t, None
-        forms = _lookup_forms(t)
+        forms = _lookup_forms(t, gaz)
         if hint == "county":
-            word = _COUNTY_WORD[_LIST_OF_COUNTIES.match(doc_text[end:end + 120]).group(1).lower()]
+            word = gaz.cues.county_plurals[_counties(gaz)[0].match(doc_text[end:end + 120]).group(1).lower()]
             forms = [(f"{t} {word}", "province"), *forms]
         for form, h in forms:
             cands = gaz.candidate_entries(form)
@@ -183,14 +221,19 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz) -> list[_Unit]
         if not cands:
             continue
         key = f"{norm(lookup)}|{hint}"
-        inside = [c for c in cands if any(_contains(w.entry, c.entry) for w in _within(doc_text, end, gaz))]
+        at_dateline = dateline is not None and (start, end) == (dateline.start, dateline.end)
+        divisions = _within(doc_text, end, gaz)
+        inside = [c for c in cands if any(_contains(w.entry, c.entry) for w in divisions)]
         if inside:                       # "Paris, Texas": the division named after it decides
             cands = inside
             key += "|" + ",".join(sorted({c.entry.gid for c in inside}))
+        if at_dateline:
+            key += "|dateline"
         u = units.get(key)
         if u is None:
             priors = [_prior(c, lookup, hint) for c in cands]
-            u = units[key] = _Unit(key, lookup, hint, [], cands, priors, list(priors))
+            u = units[key] = _Unit(key, lookup, hint, [], cands, priors, list(priors),
+                                   weight=W_DATELINE if at_dateline else 1.0, qualified=bool(inside))
         u.spans.append((start, end, text))
     return list(units.values())
 
@@ -202,48 +245,6 @@ def _contains(div: Entry, e: Entry) -> bool:
     return e.cc == div.cc and e.admin1_code == div.admin1_code and e.kind not in ("country", "admin1")
 
 
-def _resolve_units(units: list[_Unit], rounds: int = 2) -> None:
-    for u in units:
-        u.best = max(range(len(u.cands)), key=lambda i: u.scores[i]) if u.cands else -1
-    if len(units) < 2:
-        return
-    for _ in range(rounds):
-        probs = [_softmax(u.scores) for u in units]
-        country_votes: list[dict[str, float]] = []
-        admin_votes: list[dict[tuple, float]] = []
-        for u, p in zip(units, probs):
-            cv: dict[str, float] = {}
-            av: dict[tuple, float] = {}
-            for c, pr in zip(u.cands, p):
-                e = c.entry
-                if e.country:
-                    cv[e.country] = cv.get(e.country, 0.0) + pr
-                a = _admin_key(e)
-                if a:
-                    av[a] = av.get(a, 0.0) + pr
-            country_votes.append(cv)
-            admin_votes.append(av)
-        picks = [(u.cands[u.best].entry, max(p)) for u, p in zip(units, probs)]
-        n_other = len(units) - 1
-        for i, u in enumerate(units):
-            new = []
-            for c, prior in zip(u.cands, u.priors):
-                e = c.entry
-                cs = sum(v.get(e.country, 0.0) for j, v in enumerate(country_votes) if j != i) / n_other
-                a = _admin_key(e)
-                as_ = (sum(v.get(a, 0.0) for j, v in enumerate(admin_votes) if j != i) / n_other) if a else 0.0
-                near = 0.0
-                for j, (pe, conf) in enumerate(picks):
-                    if j == i or pe.kind in ("country", "route"):
-                        continue
-                    d = haversine_km(e.lat, e.lon, pe.lat, pe.lon)
-                    near = max(near, conf * math.exp(-d / 150.0))
-                new.append(prior + W_COUNTRY * cs + W_ADMIN1 * as_ + W_NEAR * near)
-            u.scores = new
-        for u in units:
-            u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
-
-
 def _admin_key(e: Entry) -> tuple | None:
     if e.kind == "country":
         return None
@@ -252,48 +253,131 @@ def _admin_key(e: Entry) -> tuple | None:
     return (e.cc, e.admin1) if e.admin1 else None
 
 
-_DATELINE = re.compile(r"(?:^|[.!?:]\s+|\n|\d\s+)\s*([A-Z][A-Z'\-]{3,}(?: [A-Z][A-Z'\-]+){0,3})"
-                       r"(?=,\s|:\s|\s+[-—–(\x97])")
-_STREET_WORDS = {"road", "rd", "street", "st", "avenue", "ave", "drive", "dr", "lane", "ln", "boulevard", "blvd",
-                 "highway", "hwy", "pike", "way", "parkway", "pkwy", "court", "ct", "place", "pl", "circle",
-                 "terrace", "trail", "turnpike", "expressway", "freeway", "bridge", "square"}
-OTHER_LABELS = {"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"}
+def _votes(units: list[_Unit], probs: list[list[float]]):
+    """Per unit, its weighted votes for countries and first-level divisions, and the totals."""
+    per_unit, tot_c, tot_a = [], {}, {}
+    for u, p in zip(units, probs):
+        cv: dict[str, float] = {}
+        av: dict[tuple, float] = {}
+        for c, pr in zip(u.cands, p):
+            e = c.entry
+            if e.country:
+                cv[e.country] = cv.get(e.country, 0.0) + pr * u.weight
+            a = _admin_key(e)
+            if a:
+                av[a] = av.get(a, 0.0) + pr * u.weight
+        for k, v in cv.items():
+            tot_c[k] = tot_c.get(k, 0.0) + v
+        for k, v in av.items():
+            tot_a[k] = tot_a.get(k, 0.0) + v
+        per_unit.append((cv, av))
+    return per_unit, tot_c, tot_a
 
 
-# syntax that makes a capitalised name a place whatever the NER says (general English): a locative
-# preposition before it, or a word after it that only follows place names ("an Alexandria man")
-_PLACE_BEFORE = re.compile(r"(?:^|[^\w])(?:in|near|outside|throughout|across|around|suburban|downtown|nearby|"
-                           r"neighboring|neighbouring|north of|south of|east of|west of|\d+,? of)\s+(?:the\s+)?$",
-                           re.I)
-_PLACE_AFTER = re.compile(r"^(?:[’']s)?\s+(?:police|policemen|residents?|man|woman|men|women|boy|girl|teen|"
-                          r"couple|area|native|natives|mayor|city\s+council|county|township|officials|"
-                          r"firefighters|fire\s+department|neighborhood|neighborhoods|suburb|metro|hospitals|"
-                          r"republican|democrat|home|homes|businesses|streets|roads|schools)\b", re.I)
-# "a Gainesville restaurant": an article, the name, a common noun
-_ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:a|an)\s+$", re.I)
-_NOUN_AFTER = re.compile(r"^\s+[a-z][a-z-]+\b")
-# weaker prepositions ("from", "to", "of"): enough only for larger places
-_WEAK_BEFORE = re.compile(r"(?:^|[^\w])(?:from|to|of|at|over|into)\s+$", re.I)
-WEAK_POP = 20000
-_COMMA_NEXT = re.compile(r"^,\s+((?:[A-Z][\w.]*\.?)(?:\s+[A-Z][\w.]*){0,2})")
-_PERSON_WORDS = re.compile(r"^(?:police|county|city|court|school|schools|department|commonwealth|council|"
-                           r"province|governorate|district|region|countryside|town|village|"
-                           r"university|college|hospital|church|road|street|avenue)\W*$", re.I)
-# a name NER calls a person or organisation is taken as a place only when the gazetteer knows it as a
-# town of at least this many people (or as a division or country) and the syntax says place
-STRONG_POP = 1000
+def _nearness(units: list[_Unit], probs: list[list[float]]) -> list[np.ndarray]:
+    """Per unit and candidate: the closeness (exp(-km/150), times the pick's confidence) of the nearest
+    current pick of another name (countries and roads are no points to be near)."""
+    pts = [(i, u.cands[u.best].entry, max(p)) for i, (u, p) in enumerate(zip(units, probs))
+           if u.best >= 0 and u.cands[u.best].entry.kind not in ("country", "route")]
+    if not pts:
+        return [np.zeros(len(u.cands)) for u in units]
+    idx = np.array([i for i, _, _ in pts])
+    plat = np.radians([e.lat for _, e, _ in pts])
+    plon = np.radians([e.lon for _, e, _ in pts])
+    conf = np.array([c for _, _, c in pts])
+    out = []
+    for i, u in enumerate(units):
+        lat = np.radians([c.entry.lat for c in u.cands])[:, None]
+        lon = np.radians([c.entry.lon for c in u.cands])[:, None]
+        a = np.sin((plat - lat) / 2) ** 2 + np.cos(lat) * np.cos(plat) * np.sin((plon - lon) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        w = np.where(idx == i, 0.0, conf) * np.exp(-d / 150.0)
+        out.append(w.max(axis=1))
+    return out
 
 
+def _resolve_units(units: list[_Unit], rounds: int = 2) -> None:
+    for u in units:
+        u.best = max(range(len(u.cands)), key=lambda i: u.scores[i]) if u.cands else -1
+    if len(units) < 2:
+        return
+    for _ in range(rounds):
+        probs = [_softmax(u.scores) for u in units]
+        per_unit, tot_c, tot_a = _votes(units, probs)
+        total_w = sum(u.weight for u in units)
+        near = _nearness(units, probs)
+        for i, u in enumerate(units):
+            cv, av = per_unit[i]
+            others = total_w - u.weight
+            new = []
+            for k, (c, prior) in enumerate(zip(u.cands, u.priors)):
+                e = c.entry
+                cs = (tot_c.get(e.country, 0.0) - cv.get(e.country, 0.0)) / others if e.country else 0.0
+                a = _admin_key(e)
+                as_ = (tot_a.get(a, 0.0) - av.get(a, 0.0)) / others if a else 0.0
+                new.append(prior + W_COUNTRY * cs + W_ADMIN1 * as_ + W_NEAR * float(near[i][k]))
+            u.scores = new
+        for u in units:
+            u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
+
+
+# --------------------------------------------------------------------------- the home town
+def _town_level(e: Entry) -> bool:
+    return e.kind in ("city", "ocha", "user") or e.precision == "town"
+
+
+def _anchor(units: list[_Unit]) -> _Unit | None:
+    """The document's home town: the dateline's town, else the town-level name the document leans on most
+    (its mentions, times the confidence of its pick; the headline and lead count double)."""
+    best, best_w = None, 0.0
+    for u in units:
+        if u.best < 0 or not _town_level(u.cands[u.best].entry) or u.cands[u.best].match == "local":
+            continue
+        conf = _softmax(u.scores)[u.best]
+        w = conf * sum(2.0 if a < 600 else 1.0 for a, _, _ in u.spans) * u.weight
+        if u.weight > 1.0 and conf >= 0.5:
+            return u
+        if conf >= 0.6 and w > best_w:
+            best, best_w = u, w
+    return best
+
+
+def _add_local_candidates(units: list[_Unit], anchor: _Unit) -> bool:
+    """Give each name that has only far, smallish namesakes outside the home town's division a ``local``
+    candidate: the home town itself (a neighbourhood the gazetteer does not hold)."""
+    home = anchor.cands[anchor.best].entry
+    added = False
+    for u in units:
+        if u is anchor or u.qualified or u.hint == "province" or not u.cands:
+            continue
+        es = [c.entry for c in u.cands]
+        if any(e.kind != "city" or e.population >= LOCAL_MAX_POP for e in es):
+            continue
+        if any((e.cc, e.admin1_code) == (home.cc, home.admin1_code)
+               or haversine_km(e.lat, e.lon, home.lat, home.lon) <= NEAR_KM for e in es):
+            continue
+        c = Candidate(home, "local")
+        u.cands.append(c)
+        u.priors.append(_prior(c, u.lookup, u.hint))
+        u.scores.append(u.priors[-1])
+        added = True
+    return added
+
+
+# --------------------------------------------------------------------------- finding the names
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset:
+def common_words() -> frozenset:
     """English words that are also place names somewhere (May, Many, One): never a place alone."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset({m.lower() for m in [*calendar.month_name[1:], *calendar.day_name]} | set(STOP_WORDS))
 
 
+_COMMA_NEXT = re.compile(r"^,\s+((?:[A-Z][\w.]*\.?)(?:\s+[A-Z][\w.]*){0,2})")
+
+
 def _within(text: str, end: int, gaz) -> list[Candidate]:
-    """The division or country named right after a place (``Paris, Texas``, ``Tampa, Fla.``)."""
+    """The division or country named right after a place (``Paris, Texas``, ``Tampa, Fla.``, ``Toledo, OH``)."""
     m = _COMMA_NEXT.match(text[end:end + 40])
     if not m:
         return []
@@ -304,22 +388,32 @@ def _within(text: str, end: int, gaz) -> list[Candidate]:
                  if c.entry.kind in ("admin1", "country") and c.match in ("name", "alias")]
         if cands:
             return cands
+        gid = gaz.cues.region_codes.get(name) or gaz.cues.region_codes.get(name.rstrip(".,"))
+        e = gaz.entry(gid) if gid else None
+        if e is not None:
+            return [Candidate(e, "alias")]
     return []
 
 
-def _place_context(text: str, start: int, end: int, gaz, ents=(), label: str = "") -> bool:
+def _place_context(text: str, start: int, end: int, gaz, persons_end: set[int], label: str = "") -> bool:
     """Whether the words around a span say it is a place. The weaker cues (an article before and a noun
     after; from/to/of before a larger town) do not overrule a person or nationality label."""
+    p = gaz.cues.patterns
     before = text[max(0, start - 25):start]
-    if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text[end:end + 30]) or _within(text, end, gaz):
+    if p["place_before"].search(before) or p["place_after"].match(text[end:end + 30]) or _within(text, end, gaz):
         return True
     if label not in ("PERSON", "NORP"):
         if _ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(text[end:end + 30]):
             return True
-        if _WEAK_BEFORE.search(before) and _strong(text[start:end], gaz, WEAK_POP):
+        if p["weak_before"].search(before) and _strong(text[start:end], gaz, WEAK_POP):
             return True
     # "Steven Sachs of Alexandria": a person's name, then of, then the place
-    return before.endswith(" of ") and any(e.label == "PERSON" and 0 <= start - 4 - e.end <= 1 for e in ents)
+    return before.endswith(" of ") and any(start - 4 - k in persons_end for k in (0, 1))
+
+
+# "a Gainesville restaurant": an article, the name, a common noun
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:a|an)\s+$", re.I)
+_NOUN_AFTER = re.compile(r"^\s+[a-z][a-z-]+\b")
 
 
 def _strong(name: str, gaz, population: int = STRONG_POP) -> bool:
@@ -329,11 +423,6 @@ def _strong(name: str, gaz, population: int = STRONG_POP) -> bool:
     return any(c.match == "name" and (c.entry.kind in ("admin1", "admin2", "country", "ocha", "ocha_admin")
                                       or (c.entry.kind == "city" and c.entry.population >= population))
                for c in gaz.candidate_entries(name, False))
-
-
-# a title before a name makes it a person's ("coach Ripley", "Sen. Clinton")
-_TITLE_BEFORE = re.compile(r"(?:^|[^\w])(?:[Cc]oach|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Rep\.|Gov\.|Gen\.|Lt\.|Sgt\.|"
-                           r"Capt\.|Col\.|Det\.|[Oo]fficer|[Jj]udge|President|Pastor|Rev\.)\s+$")
 
 
 def _major(name: str, gaz) -> bool:
@@ -349,14 +438,15 @@ def _major(name: str, gaz) -> bool:
 _PARTY_PLACE = re.compile(r"(?<![\w-])[DRI]-([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 
 
-def _person_tokens(ents) -> set[str]:
+def person_tokens(ents, gaz) -> set[str]:
     """Words of multi-word person names ("Blaine Corle"): alone they are the person, not a place."""
     out = set()
+    not_person = gaz.cues.patterns["not_person"]
     for e in ents:
         if e.label != "PERSON":
             continue
         words = [w.strip(".,’'") for w in e.text.split()]
-        if len(words) < 2 or any(_PERSON_WORDS.match(w) for w in words):
+        if len(words) < 2 or any(not_person.match(w) for w in words):
             continue
         out.update(w for w in words if w[:1].isupper())
     return out
@@ -364,16 +454,14 @@ def _person_tokens(ents) -> set[str]:
 
 _LIST_NEXT = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)")
 _LIST_PREV = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)(?:,\s+(?:and\s+|or\s+)?|,?\s+(?:and|or)\s+)$")
-
-
 _LIST_END = re.compile(r"^(?:,\s+(?![\d(])|,?\s+(?:and|or)\s|\s+(?:counties|parishes)\b|[.;:)]|\s*$)")
 
 
-def _coordinated(text: str, spans, taken, ents, person_words, gaz) -> list[tuple[int, int, str]]:
+def _coordinated(text: str, spans, taken: _Taken, persons: _Taken, person_words, gaz) -> list[tuple[int, int, str]]:
     """Names listed with a place ("Lovejoy, Jonesboro and Riverdale"; "Barrow, Jackson and Madison
     counties") are places too when the gazetteer knows them and they are not part of a person's name."""
-    persons = [(e.start, e.end) for e in ents if e.label == "PERSON" and " " in e.text.strip()]
     out: list[tuple[int, int, str]] = []
+    county_end = _counties(gaz)[0]
     todo = list(spans)
     while todo:
         a, b, _ = todo.pop()
@@ -388,36 +476,50 @@ def _coordinated(text: str, spans, taken, ents, person_words, gaz) -> list[tuple
         for s, e, name in found:
             name = _POSSESSIVE.sub("", name).rstrip(".") if not name.endswith(".") or len(name) > 4 else name
             e = s + len(name)
-            if (not name or any(x < e and s < y for x, y in taken) or any(x < e and s < y for x, y in persons)
-                    or name in person_words or name.lower() in _common_words()):
+            if (not name or not taken.free(s, e) or not persons.free(s, e)
+                    or name in person_words or name.lower() in common_words()):
                 continue
             if not _LIST_END.match(text[e:e + 20]):
                 continue                 # "Boston, Wagner said": not a list
-            county = _LIST_OF_COUNTIES.match(text[e:e + 120])
+            county = county_end.match(text[e:e + 120])
             if not (_strong(name, gaz) or (county and gaz.candidate_entries(
-                    f"{name} {_COUNTY_WORD[county.group(1).lower()]}", False))):
+                    f"{name} {gaz.cues.county_plurals[county.group(1).lower()]}", False))):
                 continue
-            taken.append((s, e))
+            taken.take(s, e)
             out.append((s, e, name))
             todo.append((s, e, name))
     return out
 
 
-def _entity_spans(ann: Annotation, gaz) -> list[tuple[int, int, str]]:
+def find_dateline(ann: Annotation, gaz) -> Dateline | None:
+    """The report's dateline whose name the gazetteer knows as a town, division or country."""
+    for d in dateline_candidates(ann.doc.text, gaz.cues.patterns["agency"]):
+        if gaz.is_generic(d.name) or d.name.lower() in common_words():
+            continue
+        if any(c.entry.kind in ("city", "ocha", "admin1", "country", "ocha_admin", "user")
+               for c in gaz.candidate_entries(d.name, False) if c.match in ("name", "alias")):
+            return d
+    return None
+
+
+def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> list[tuple[int, int, str]]:
     """Place spans: the NER's and the gazetteer patterns' place labels; the same name elsewhere in the
     document where the model labelled it otherwise or missed it (one sense per discourse), outside
-    organisation names; and a capitalised dateline place at the start of the text."""
+    organisation names; and the dateline's place."""
     text = ann.doc.text
+    p = gaz.cues.patterns
     ents = sorted(ann.entities, key=lambda e: (e.start, -(e.end - e.start)))
     spans: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(len(text))
 
-    def free(a: int, b: int) -> bool:
-        return not any(s < b and a < e for s, e in taken)
+    def add(a: int, b: int, name: str) -> None:
+        taken.take(a, b)
+        spans.append((a, b, name))
 
     place_texts = set()
+
     def known(t: str) -> bool:
-        return any(gaz.candidate_entries(f) for f, _ in _lookup_forms(_POSSESSIVE.sub("", t.strip())))
+        return any(gaz.candidate_entries(f) for f, _ in _lookup_forms(_POSSESSIVE.sub("", t.strip()), gaz))
 
     # one sense per discourse: a name the model calls a person more often than a place is a person
     votes: dict[str, int] = {}
@@ -426,14 +528,15 @@ def _entity_spans(ann: Annotation, gaz) -> list[tuple[int, int, str]]:
             votes[ent.text] = votes.get(ent.text, 0) + 1
         elif ent.label == "PERSON":
             votes[ent.text] = votes.get(ent.text, 0) - 1
-    person_words = _person_tokens(ents)
+    person_words = person_tokens(ents, gaz)
+    persons_end = {e.end for e in ents if e.label == "PERSON"}
     mentions: dict[str, int] = {}
     in_context: dict[str, int] = {}
     for ent in ents:
         if ent.label in PLACE_LABELS or (" " not in ent.text and ent.text in person_words):
             continue
         mentions[ent.text] = mentions.get(ent.text, 0) + 1
-        if _place_context(text, ent.start, ent.end, gaz, ents, ent.label):
+        if _place_context(text, ent.start, ent.end, gaz, persons_end, ent.label):
             in_context[ent.text] = in_context.get(ent.text, 0) + 1
     # a town the model calls a person or organisation, said in place syntax often enough
     by_syntax = {t for t, n in in_context.items() if 4 * n >= mentions[t] and _strong(t, gaz)}
@@ -443,98 +546,86 @@ def _entity_spans(ann: Annotation, gaz) -> list[tuple[int, int, str]]:
     persons = {t for t, v in votes.items() if (v < 0 or t in person_words) and t not in by_syntax
                and not (v > 0 and _major(t, gaz))}
 
+    if dateline is not None:             # news datelines: "ROSWELL, N.M. —"
+        add(dateline.start, dateline.end, dateline.name)
+        place_texts.add(dateline.name.title())
     unknown = []
     for ent in ents:
         if ent.label in ("GPE", "LOC", "FAC") and (ent.text in persons
-                                                  or _TITLE_BEFORE.search(text[max(0, ent.start - 12):ent.start])):
+                                                  or p["title_before"].search(text[max(0, ent.start - 12):ent.start])):
             continue
         if ent.label in PLACE_LABELS and not known(ent.text):
             unknown.append(ent)          # a named building, road or office: see below for the place it names
             continue
-        if ent.label in PLACE_LABELS and free(ent.start, ent.end):
-            taken.append((ent.start, ent.end))
-            spans.append((ent.start, ent.end, ent.text))
+        if ent.label in PLACE_LABELS and taken.free(ent.start, ent.end):
+            add(ent.start, ent.end, ent.text)
             place_texts.add(ent.text)
     for m in _PARTY_PLACE.finditer(text):
         a, b = m.span(1)
         name = m.group(1).rstrip(",;")
         b = a + len(name)
-        if free(a, b) and (gaz.candidate_entries(name, False) and (_strong(name, gaz) or any(
+        if taken.free(a, b) and (gaz.candidate_entries(name, False) and (_strong(name, gaz) or any(
                 c.entry.kind == "admin1" for c in gaz.candidate_entries(name, False)))):
-            taken.append((a, b))
-            spans.append((a, b, name))
-    for m in _DATELINE.finditer(text):   # news datelines: "ROSWELL, N.M. —"
-        a, b = m.span(1)
-        if free(a, b) and any(c.entry.kind in ("city", "ocha", "admin1", "country")
-                              for c in gaz.candidate_entries(m.group(1), False) if c.match == "name"):
-            taken.append((a, b))
-            spans.append((a, b, m.group(1)))
-            place_texts.add(m.group(1).title())
+            add(a, b, name)
     place_texts |= by_syntax
-    other = [(e.start, e.end) for e in ents if e.label not in PLACE_LABELS]
+    other = _Taken(len(text), [(e.start, e.end) for e in ents if e.label not in PLACE_LABELS])
     for ent in ents:       # the same string labelled otherwise (e.g. a town tagged PERSON)
         if (ent.label in OTHER_LABELS or (ent.label == "NORP" and ent.text in by_syntax)) \
-                and ent.text in place_texts and free(ent.start, ent.end):
-            taken.append((ent.start, ent.end))
-            spans.append((ent.start, ent.end, ent.text))
-    for name in place_texts:   # ... or not labelled at all
-        if len(name) < 3 or not name[:1].isupper():
-            continue
-        for m in re.finditer(r"(?<![\w.])" + re.escape(name) + r"(?![\w])", text):
+                and ent.text in place_texts and taken.free(ent.start, ent.end):
+            add(ent.start, ent.end, ent.text)
+    names = sorted((n for n in place_texts if len(n) >= 3 and n[:1].isupper()), key=lambda n: (-len(n), n))
+    if names:                # ... or not labelled at all (one pass for every name)
+        again = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+        for m in again.finditer(text):
             a, b = m.span()
-            if free(a, b) and not any(s < b and a < e for s, e in other):
-                taken.append((a, b))
-                spans.append((a, b, name))
-    ent_spans = [(e.start, e.end) for e in ents]
+            if taken.free(a, b) and other.free(a, b):
+                add(a, b, m.group(0))
+    ent_spans = _Taken(len(text), [(e.start, e.end) for e in ents])
     for m in _CAPS.finditer(text):   # a town the model missed, in place syntax ("near Elbow Lake")
         a, b = m.span()
         name = m.group(0)
-        if (free(a, b) and not any(s < b and a < e for s, e in ent_spans) and name not in person_words
-                and name.lower() not in _common_words() and _strong(name, gaz)
-                and _place_context(text, a, b, gaz, ents, "PERSON")):
-            taken.append((a, b))
-            spans.append((a, b, name))
-    for m in _COUNTY_LIST.finditer(text):   # "Hitchcock and Hayes counties"
-        word = _COUNTY_WORD[m.group(2).lower()]
+        if (taken.free(a, b) and ent_spans.free(a, b) and name not in person_words
+                and name.lower() not in common_words() and _strong(name, gaz)
+                and _place_context(text, a, b, gaz, persons_end, "PERSON")):
+            add(a, b, name)
+    for m in _counties(gaz)[1].finditer(text):   # "Hitchcock and Hayes counties"
+        word = gaz.cues.county_plurals[m.group(2).lower()]
         for n in re.finditer(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?", m.group(1)):
             a, b = m.start(1) + n.start(), m.start(1) + n.end()
-            if free(a, b) and gaz.candidate_entries(f"{n.group(0)} {word}", False):
-                taken.append((a, b))
-                spans.append((a, b, n.group(0)))
-    spans.extend(_coordinated(text, spans, taken, ents, person_words, gaz))
+            if taken.free(a, b) and gaz.candidate_entries(f"{n.group(0)} {word}", False):
+                add(a, b, n.group(0))
+    persons_taken = _Taken(len(text), [(e.start, e.end) for e in ents if e.label == "PERSON" and " " in e.text.strip()])
+    spans.extend(_coordinated(text, list(spans), taken, persons_taken, person_words, gaz))
     for ent in unknown:    # a facility named after its place ("the Henderson County Jail"): the place
-        found = False
-        for m in _CAPS.finditer(ent.text):
-            if ent.text[:m.start()].strip().lower() not in ("", "the"):
-                break                    # "St. Patrick's Day": a name inside a longer name is not the place
-            words = m.group(0).split(" ")
-            for n in range(len(words), 0, -1):          # longest leading name that is a place
-                name = " ".join(words[:n])
-                a = ent.start + m.start()
-                b = a + len(name)
-                rest = ent.text[b - ent.start:].split()
-                if rest and rest[0].rstrip(".").lower() in _STREET_WORDS:
-                    continue             # a street named after a place does not mean that place
-                if b - ent.start < len(ent.text) and free(a, b) and name not in person_words and any(
-                        c.match == "name" and c.entry.kind in ("city", "admin1", "admin2", "country", "ocha")
-                        for c in gaz.candidate_entries(name, False)):
-                    taken.append((a, b))
-                    spans.append((a, b, name))
-                    found = True
-                    break
-            if found:
-                break
+        hit = _leading_place(ent, gaz, taken, person_words)
+        if hit:
+            add(*hit)
     return sorted(spans)
 
 
-def _resolve_spans(spans, doc_text: str, gaz, extra: tuple[int, int, str] | None = None):
-    units = _units(spans + ([extra] if extra else []), doc_text, gaz)
-    _resolve_units(units)
-    return units
+def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str] | None:
+    """The longest leading name of a facility's name that is a place, unless a street is named after it."""
+    street = gaz.cues.patterns["street_end"]
+    for m in _CAPS.finditer(ent.text):
+        if ent.text[:m.start()].strip().lower() not in ("", "the"):
+            return None                  # "St. Patrick's Day": a name inside a longer name is not the place
+        words = m.group(0).split(" ")
+        for n in range(len(words), 0, -1):          # longest leading name that is a place
+            name = " ".join(words[:n])
+            a = ent.start + m.start()
+            b = a + len(name)
+            rest = ent.text[b - ent.start:].split()
+            if rest and street.fullmatch(rest[0]):
+                continue                 # a street named after a place does not mean that place
+            if b - ent.start < len(ent.text) and taken.free(a, b) and name not in person_words and any(
+                    c.match == "name" and c.entry.kind in ("city", "admin1", "admin2", "country", "ocha")
+                    for c in gaz.candidate_entries(name, False)):
+                return a, b, name
+        return None
+    return None
 
 
 _CAPS = re.compile(r"\b[A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|of|on|upon))*(?:[ -][A-Z][a-z]+)?\b")
-NEAR_KM = 30.0
 
 
 def _nearby_names(ann: Annotation, gaz, spans, units) -> list[tuple[int, int, str]]:
@@ -546,28 +637,30 @@ def _nearby_names(ann: Annotation, gaz, spans, units) -> list[tuple[int, int, st
     said = {(a, b) for a, b, _ in spans}
     anchors = [(u.cands[u.best].entry.lat, u.cands[u.best].entry.lon) for u in units
                if u.best >= 0 and u.cands[u.best].entry.kind in ("city", "ocha", "admin2", "area")
-               and any((a, b) in said for a, b, _ in u.spans)]
-    person_words = _person_tokens(ann.entities)
+               and u.cands[u.best].match != "local" and any((a, b) in said for a, b, _ in u.spans)]
     if not anchors:
         return []
+    person_words = person_tokens(ann.entities, gaz)
     text = ann.doc.text
-    taken = [(a, b) for a, b, _ in spans]
-    blocked = [(e.start, e.end, e.label) for e in ann.entities if e.label not in PLACE_LABELS]
+    taken = _Taken(len(text), [(a, b) for a, b, _ in spans])
+    exact = {(e.start, e.end) for e in ann.entities if e.label not in PLACE_LABELS}
+    blocked = _Taken(len(text), [(e.start, e.end) for e in ann.entities
+                                 if e.label in ("PERSON", "NORP")])
+    other = _Taken(len(text), [(e.start, e.end) for e in ann.entities if e.label not in PLACE_LABELS])
     out = []
     for m in _CAPS.finditer(text):
         a, b = m.span()
         name = m.group(0)
-        if (any(s < b and a < e for s, e in taken) or name.lower() in STOP_WORDS or gaz.is_demonym(name)
-                or name in person_words):
+        if (not taken.free(a, b) or name.lower() in STOP_WORDS or gaz.is_demonym(name)
+                or name in person_words or not blocked.free(a, b)):
             continue
-        inside = [(s, e, lab) for s, e, lab in blocked if s < b and a < e]
-        if any(lab in ("PERSON", "NORP") or not (s == a and e == b) for s, e, lab in inside):
-            continue                     # part of a person's or an organisation's name
+        if not other.free(a, b) and (a, b) not in exact:
+            continue                     # part of an organisation's name
         cands = [c for c in gaz.candidate_entries(name, skeletons=False)
                  if c.match == "name" and c.entry.kind in ("city", "ocha", "admin2")]
         if any(haversine_km(c.entry.lat, c.entry.lon, la, lo) <= NEAR_KM for c in cands for la, lo in anchors):
             out.append((a, b, name))
-            taken.append((a, b))
+            taken.take(a, b)
     return out
 
 
@@ -575,10 +668,10 @@ def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
     """Names of countries, states and counties inside organisation names ("the Ohio Department of
     Health", "Laurel County Sheriff's Office"). They are not place mentions, but they say which state or
     county the document is about, so they vote in the resolution of the other names."""
-    taken = [(a, b) for a, b, _ in spans]
+    taken = _Taken(len(ann.doc.text), [(a, b) for a, b, _ in spans])
     out = []
     for ent in ann.entities:
-        if ent.label not in ("ORG", "FAC") or any(s < ent.end and ent.start < e for s, e in taken):
+        if ent.label not in ("ORG", "FAC") or not taken.free(ent.start, ent.end):
             continue
         for m in _CAPS.finditer(ent.text):
             words = m.group(0).split(" ")
@@ -594,41 +687,100 @@ def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
     return out
 
 
-def resolve_place_mentions(ann: Annotation, kb) -> list[PlaceMention]:
-    """Every place mention of the document, resolved jointly with its context."""
+# --------------------------------------------------------------------------- the document's places
+@dataclass
+class DocumentPlaces:
+    """Every place mention of a document resolved jointly, the dateline, and the document's main place
+    (the dateline's town, else the town it leans on most): what an event's place is read against."""
+    mentions: list[PlaceMention]
+    dateline: Dateline | None = None
+    main: Place | None = None
+    units: list = field(default_factory=list, repr=False)
+    text: str = field(default="", repr=False)
+
+    def inside(self, start: int, end: int) -> list[PlaceMention]:
+        """The resolved mentions within a span, in order."""
+        return [m for m in self.mentions if start <= m.start and m.end <= end and m.place is not None]
+
+
+def _resolve(ann: Annotation, gaz, spans, context, dateline) -> list[_Unit]:
+    units = _units(sorted(spans + context), ann.doc.text, gaz, dateline)
+    _resolve_units(units)
+    anchor = _anchor(units)
+    if anchor is not None and _add_local_candidates(units, anchor):
+        _resolve_units(units)
+    return units
+
+
+def document_places(ann: Annotation, kb) -> DocumentPlaces:
+    """Resolve every place mention of the document with its context; find its dateline and main place."""
     gaz = kb.places
-    spans = _entity_spans(ann, gaz)
+    dateline = find_dateline(ann, gaz)
+    spans = _entity_spans(ann, gaz, dateline)
     context = _context_names(ann, gaz, spans)
-    units = _resolve_spans(sorted(spans + context), ann.doc.text, gaz)
+    units = _resolve(ann, gaz, spans, context, dateline)
     extra = _nearby_names(ann, gaz, spans, units)
     if extra:
-        units = _resolve_spans(sorted(spans + extra + context), ann.doc.text, gaz)
+        units = _resolve(ann, gaz, spans + extra, context, dateline)
     hidden = set(context)
     out = []
     for u in units:
-        place = u.cands[u.best].entry.place() if u.best >= 0 else None
+        place = _place_of(u)
         for start, end, text in u.spans:
             if (start, end, text) not in hidden:
                 out.append(PlaceMention(start, end, text, place))
-    return sorted(out, key=lambda m: m.start)
+    anchor = _anchor(units)
+    main = _place_of(anchor) if anchor is not None else None
+    return DocumentPlaces(sorted(out, key=lambda m: m.start), dateline, main, units, ann.doc.text)
+
+
+def _place_of(u: _Unit) -> Place | None:
+    if u.best < 0:
+        return None
+    c = u.cands[u.best]
+    return c.entry.place()
+
+
+def resolve_place_mentions(ann: Annotation, kb) -> list[PlaceMention]:
+    """Every place mention of the document, resolved jointly with its context."""
+    return document_places(ann, kb).mentions
+
+
+def resolve_in_context(span: tuple[int, int, str], doc: DocumentPlaces, kb) -> Place | None:
+    """One span that is no place mention of the document (e.g. an event's location as the linker cut it),
+    resolved against the document's resolved names: its candidates scored with the others' picks."""
+    gaz = kb.places
+    units = _units([span], doc.text or span[2], gaz)
+    if not units:
+        return None
+    u = units[0]
+    if doc.units:
+        both = [*doc.units, u]
+        probs = [_softmax(x.scores) for x in both]
+        per_unit, tot_c, tot_a = _votes(both, probs)
+        others = sum(x.weight for x in doc.units)
+        near = _nearness(both, probs)[-1]
+        u.scores = [prior + W_COUNTRY * (tot_c.get(c.entry.country, 0.0) - per_unit[-1][0].get(c.entry.country, 0.0))
+                    / others + (W_ADMIN1 * (tot_a.get(_admin_key(c.entry), 0.0) - per_unit[-1][1].get(
+                        _admin_key(c.entry), 0.0)) / others if _admin_key(c.entry) else 0.0) + W_NEAR * float(near[k])
+                    for k, (c, prior) in enumerate(zip(u.cands, u.priors))]
+    u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
+    return _place_of(u)
 
 
 def resolve_place(text: str, ann: Annotation | None, kb) -> Place | None:
     """One span (e.g. an event's location) in the context of its document's other place names."""
-    gaz = kb.places
     if ann is None:
-        units = _resolve_spans([], text, gaz, (0, len(text), text))
-        key_units = units
-    else:
-        pos = ann.doc.text.find(text)
-        span = (pos, pos + len(text), text) if pos >= 0 else (0, 0, text)
-        spans = [s for s in _entity_spans(ann, gaz) if not (s[0] < span[1] and span[0] < s[1])]
-        units = _resolve_spans(spans, ann.doc.text if pos >= 0 else text, gaz, span)
-        key_units = [u for u in units if any(s == span for s in u.spans)]
-    for u in key_units:
-        if u.best >= 0:
-            return u.cands[u.best].entry.place()
-    return None
+        return resolve_in_context((0, len(text), text), DocumentPlaces([], text=text), kb)
+    doc = document_places(ann, kb)
+    pos = ann.doc.text.find(text)
+    if pos >= 0:
+        for m in doc.mentions:
+            if (m.start, m.end) == (pos, pos + len(text)):
+                return m.place
+    span = (pos, pos + len(text), text) if pos >= 0 else (0, len(text), text)
+    doc_text = ann.doc.text if pos >= 0 else text
+    return resolve_in_context(span, DocumentPlaces(doc.mentions, doc.dateline, doc.main, doc.units, doc_text), kb)
 
 
 def geoparse(text: str, kb, annotator) -> list[PlaceMention]:
