@@ -124,6 +124,13 @@ class Candidate:
     match: str                   # name | alias | skeleton
 
 
+# consonants a skeleton needs to be indexed: two (Dar'a / Daraa, Raqqa / Raqa); place resolution then asks
+# the spellings themselves to stay close (``sitrep.resolve.places._close_skeletons``)
+MIN_SKELETON = 2
+# OCHA glues the article to some words ("Busra Elharir", "Orem Elkubra"): the press writes it apart
+_GLUED_ARTICLE = re.compile(r"\b(?:El|Al)(?=[a-z]{3})")
+
+
 def _tsv(path: Path):
     with open(path, encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f, delimiter="\t")
@@ -172,7 +179,7 @@ class Gazetteer:
                     seen.add(k)
                     self.names.setdefault(k, []).append(2 * idx + kind)
         for s in skels:
-            if s and len(s.replace(" ", "")) >= 3:
+            if s and len(s.replace(" ", "")) >= MIN_SKELETON:
                 lst = self.skeletons.setdefault(s, [])
                 if idx not in lst:
                     lst.append(idx)
@@ -187,7 +194,7 @@ class Gazetteer:
         if 2 * idx not in lst and 2 * idx + 1 not in lst:
             lst.append(2 * idx + 1)
         s = skeleton(name)
-        if len(s.replace(" ", "")) >= 3:
+        if len(s.replace(" ", "")) >= MIN_SKELETON:
             sl = self.skeletons.setdefault(s, [])
             if idx not in sl:
                 sl.append(idx)
@@ -274,8 +281,10 @@ class Gazetteer:
             name = _PAREN.sub("", r["name_en"]).strip()
             e = Entry(f"ocha:{r['pcode']}", name, float(r["lat"]), float(r["lon"]), "SYR",
                       admin_names.get(r["adm1"]), "P.PPL", "town", 0, "ocha", "SY", r["adm1"])
+            unglued = _GLUED_ARTICLE.sub("", name)
             self._add(e, names=[r["name_en"]] if name != r["name_en"] else [],
-                      skels=[skeleton(name), skeleton_ar(r["name_ar"])])
+                      skels=[skeleton(name), skeleton_ar(r["name_ar"])]
+                      + ([skeleton(unglued)] if unglued != name else []))
             if r["adm1"] in ("SY02", "SY05", "SY06", "SY07"):
                 self.pattern_names.add(name)
 
@@ -495,7 +504,7 @@ def _cache_key() -> str:
     return h.hexdigest()[:16]
 
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def _build_base() -> Gazetteer:
@@ -594,6 +603,7 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
         "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
         "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
         "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),
+        "org_word": re.compile(rf"\b(?:{alt['org_words']})\b", re.I),
         "agency": re.compile(rf"(?:{_alternation(dl.get('agencies') or [])})$"),
     }
     return PlaceCues(words, plurals, frozenset(dl.get("agencies") or ()), codes, pat)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from sitrep.records import Annotation, Place
-from sitrep.resolve.places import DocumentPlaces, common_words, person_tokens, resolve_in_context
+from sitrep.resolve.places import DocumentPlaces, common_words, person_tokens, resolve_in_context, strong
 
 _FINE = {"point": 0, "town": 1, "area": 2, "route": 2, "district": 3, "province": 4, "country": 5}
 
@@ -89,8 +89,9 @@ def can_be_place_name(q: PlaceQuery) -> bool:
             continue
         if e.label == "PERSON":
             return False
-        if e.label in ("ORG", "NORP") and (e.start, e.end) != (a, b) and not (a <= e.start and e.end <= b):
-            return False
+        if e.label in ("ORG", "NORP") and not (a <= e.start and e.end <= b) and (
+                gaz.cues.patterns["org_word"].search(e.text) or not strong(t, gaz, 100_000)):
+            return False                 # inside "Hayyat Tahrir al-Sham", "the Washington Post"
     if t in person_tokens(q.ann.entities, gaz) or gaz.is_demonym(t):
         return False
     if _ACRONYM.match(t):
@@ -98,11 +99,25 @@ def can_be_place_name(q: PlaceQuery) -> bool:
     return True
 
 
+_EDGE = re.compile(r"^[\s\-–—'’\"“”(]+|[\s\-–—'’\"“”),.;:]+$")
+
+
 def name_alone(q: PlaceQuery) -> Place | None:
-    """"Jadida" as the linker cut it: resolved against the document's places when it can be a name."""
-    if q.span is None or not can_be_place_name(q):
+    """"Jadida" as the linker cut it: resolved against the document's places when it can be a name
+    (stray punctuation at its edges aside: "-Tabqa" cut out of "al-Tabqa")."""
+    if q.span is None:
         return None
-    return resolve_in_context((q.span[0], q.span[1], q.text), q.doc, q.kb)
+    a, b = q.span
+    lead = _EDGE.match(q.text)
+    trail = _EDGE.search(q.text[lead.end() if lead else 0:])
+    a2 = a + (lead.end() if lead else 0)
+    b2 = a2 + (trail.start() if trail else b - a2)
+    if b2 <= a2:
+        return None
+    q = replace(q, span=(a2, b2))
+    if not can_be_place_name(q):
+        return None
+    return resolve_in_context((a2, b2, q.text), q.doc, q.kb)
 
 
 def main_place(q: PlaceQuery) -> Place | None:

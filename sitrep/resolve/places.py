@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from sitrep.kb.gazetteer import Candidate, Entry, haversine_km, norm
+from sitrep.kb.gazetteer import Candidate, Entry, haversine_km, norm, skeleton
 from sitrep.records import Annotation, Document, Place, PlaceMention
 from sitrep.resolve.datelines import Dateline, dateline_candidates
 
@@ -125,7 +125,8 @@ def _close_skeletons(cands: list[Candidate], lookup: str) -> list[Candidate]:
     """Skeleton matches are transliteration variants only when the spellings stay close; when the name
     itself matches entries, only very close variants stay in."""
     has_exact = any(c.match != "skeleton" for c in cands)
-    floor = 0.8 if has_exact else 0.75
+    short = len(skeleton(lookup).replace(" ", "")) < 3       # "Raqa": two consonants say little
+    floor = 0.8 if has_exact or short else 0.75
     return [c for c in cands if c.match != "skeleton" or _spelling_ratio(lookup, c.entry.name) >= floor]
 
 
@@ -326,20 +327,53 @@ def _town_level(e: Entry) -> bool:
     return e.kind in ("city", "ocha", "user") or e.precision == "town"
 
 
+def _country_shares(units: list[_Unit]) -> dict[str, float]:
+    """Each country's share of the document's names (their current picks, by weight)."""
+    tot: dict[str, float] = {}
+    for u in units:
+        if u.best >= 0 and u.cands[u.best].entry.country:
+            c = u.cands[u.best].entry.country
+            tot[c] = tot.get(c, 0.0) + u.weight * len(u.spans)
+    n = sum(tot.values()) or 1.0
+    return {k: v / n for k, v in tot.items()}
+
+
 def _anchor(units: list[_Unit]) -> _Unit | None:
-    """The document's home town: the dateline's town, else the town-level name the document leans on most
-    (its mentions, times the confidence of its pick; the headline and lead count double)."""
+    """The document's home place: the dateline's town, else the place the document leans on most (its
+    mentions, the headline and lead counting double, times the confidence of its pick and the share of
+    the document's names in its country); a town before a district before a province."""
+    shares = _country_shares(units)
     best, best_w = None, 0.0
     for u in units:
-        if u.best < 0 or not _town_level(u.cands[u.best].entry) or u.cands[u.best].match == "local":
+        if u.best < 0 or u.cands[u.best].match == "local":
             continue
+        e = u.cands[u.best].entry
+        level = 1.0 if _town_level(e) else 0.5 if e.precision in ("district", "area") else \
+            0.25 if e.precision == "province" else 0.0
         conf = _softmax(u.scores)[u.best]
-        w = conf * sum(2.0 if a < 600 else 1.0 for a, _, _ in u.spans) * u.weight
-        if u.weight > 1.0 and conf >= 0.5:
+        if level == 1.0 and u.weight > 1.0 and conf >= 0.5:
             return u
-        if conf >= 0.6 and w > best_w:
+        share = shares.get(e.country or "", 0.0)
+        w = level * conf * share * sum(2.0 if a < 600 else 1.0 for a, _, _ in u.spans) * u.weight
+        if conf >= 0.6 and share >= 0.3 and w > best_w:
             best, best_w = u, w
     return best
+
+
+def _unsupported(u: _Unit, units: list[_Unit]) -> bool:
+    """A far namesake: a smallish town (or one matched only by an alternate spelling) in a country no
+    other name of the document is in, while most of the other names share one country ("Kobani" as a
+    Tanzanian town's alternate name in a Syrian report). Such a name is left unresolved, not put abroad."""
+    if u.best < 0:
+        return False
+    c = u.cands[u.best]
+    e = c.entry
+    if e.kind not in ("city", "ocha") or c.match == "local" or u.qualified:
+        return False
+    if e.population >= LOCAL_MAX_POP and c.match == "name":
+        return False
+    shares = _country_shares([x for x in units if x is not u])
+    return shares.get(e.country or "", 0.0) == 0.0 and max(shares.values(), default=0.0) >= 0.5
 
 
 def _add_local_candidates(units: list[_Unit], anchor: _Unit) -> bool:
@@ -405,7 +439,7 @@ def _place_context(text: str, start: int, end: int, gaz, persons_end: set[int], 
     if label not in ("PERSON", "NORP"):
         if _ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(text[end:end + 30]):
             return True
-        if p["weak_before"].search(before) and _strong(text[start:end], gaz, WEAK_POP):
+        if p["weak_before"].search(before) and strong(text[start:end], gaz, WEAK_POP):
             return True
     # "Steven Sachs of Alexandria": a person's name, then of, then the place
     return before.endswith(" of ") and any(start - 4 - k in persons_end for k in (0, 1))
@@ -416,7 +450,7 @@ _ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:a|an)\s+$", re.I)
 _NOUN_AFTER = re.compile(r"^\s+[a-z][a-z-]+\b")
 
 
-def _strong(name: str, gaz, population: int = STRONG_POP) -> bool:
+def strong(name: str, gaz, population: int = STRONG_POP) -> bool:
     """The exact name of a town of some size, a division or a country."""
     if gaz.is_demonym(name) or gaz.is_generic(name) or len(name) < 3:
         return False
@@ -482,7 +516,7 @@ def _coordinated(text: str, spans, taken: _Taken, persons: _Taken, person_words,
             if not _LIST_END.match(text[e:e + 20]):
                 continue                 # "Boston, Wagner said": not a list
             county = county_end.match(text[e:e + 120])
-            if not (_strong(name, gaz) or (county and gaz.candidate_entries(
+            if not (strong(name, gaz) or (county and gaz.candidate_entries(
                     f"{name} {gaz.cues.county_plurals[county.group(1).lower()]}", False))):
                 continue
             taken.take(s, e)
@@ -539,7 +573,7 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
         if _place_context(text, ent.start, ent.end, gaz, persons_end, ent.label):
             in_context[ent.text] = in_context.get(ent.text, 0) + 1
     # a town the model calls a person or organisation, said in place syntax often enough
-    by_syntax = {t for t, n in in_context.items() if 4 * n >= mentions[t] and _strong(t, gaz)}
+    by_syntax = {t for t, n in in_context.items() if 4 * n >= mentions[t] and strong(t, gaz)}
     by_syntax |= {t for t in mentions if t not in person_words and _major(t, gaz)}
     # a name the model calls a person more often than a place is a person ...
     # ... and a surname of a person the document names in full ("David Hopkins" ... "Hopkins")
@@ -564,7 +598,7 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
         a, b = m.span(1)
         name = m.group(1).rstrip(",;")
         b = a + len(name)
-        if taken.free(a, b) and (gaz.candidate_entries(name, False) and (_strong(name, gaz) or any(
+        if taken.free(a, b) and (gaz.candidate_entries(name, False) and (strong(name, gaz) or any(
                 c.entry.kind == "admin1" for c in gaz.candidate_entries(name, False)))):
             add(a, b, name)
     place_texts |= by_syntax
@@ -585,7 +619,7 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
         a, b = m.span()
         name = m.group(0)
         if (taken.free(a, b) and ent_spans.free(a, b) and name not in person_words
-                and name.lower() not in common_words() and _strong(name, gaz)
+                and name.lower() not in common_words() and strong(name, gaz)
                 and _place_context(text, a, b, gaz, persons_end, "PERSON")):
             add(a, b, name)
     for m in _counties(gaz)[1].finditer(text):   # "Hitchcock and Hayes counties"
@@ -725,7 +759,7 @@ def document_places(ann: Annotation, kb) -> DocumentPlaces:
     hidden = set(context)
     out = []
     for u in units:
-        place = _place_of(u)
+        place = None if _unsupported(u, units) else _place_of(u)
         for start, end, text in u.spans:
             if (start, end, text) not in hidden:
                 out.append(PlaceMention(start, end, text, place))
@@ -765,6 +799,8 @@ def resolve_in_context(span: tuple[int, int, str], doc: DocumentPlaces, kb) -> P
                         _admin_key(c.entry), 0.0)) / others if _admin_key(c.entry) else 0.0) + W_NEAR * float(near[k])
                     for k, (c, prior) in enumerate(zip(u.cands, u.priors))]
     u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
+    if doc.units and _unsupported(u, [*doc.units, u]):
+        return None
     return _place_of(u)
 
 
