@@ -46,6 +46,8 @@ LOCAL_PRIOR, LOCAL_MAX_POP = 1.0, 100_000
 STRONG_POP = 1000
 WEAK_POP = 20000
 NEAR_KM = 30.0
+# a city named inside an organisation's name says where the document is when it is this large
+CONTEXT_CITY_POP = 100_000
 
 
 class _Taken:
@@ -143,6 +145,13 @@ def _prefer_towns(cands: list[Candidate], hint: str | None) -> list[Candidate]:
     return out or cands
 
 
+def _named_after_town(cands: list[Candidate]) -> bool:
+    """Whether a candidate division has a same-named town inside it (Idlib, Aleppo, Homs): "southern
+    Idlib" is then a part of the province, where "central Toledo" is a part of the town."""
+    towns = {(c.entry.cc, c.entry.admin1) for c in cands if c.entry.kind in ("city", "ocha")}
+    return any(c.entry.kind in ("admin1", "ocha_admin") and (c.entry.cc, c.entry.admin1) in towns for c in cands)
+
+
 def _softmax(xs: list[float]) -> list[float]:
     m = max(xs)
     ex = [math.exp(x - m) for x in xs]
@@ -174,8 +183,10 @@ def _clean(text: str, doc_text: str, start: int, end: int, gaz) -> tuple[str, st
     before = doc_text[max(0, start - 20):start]
     if _counties(gaz)[0].match(doc_text[end:end + 120]):
         hint = "county"
-    elif p["after_admin"].match(after) or p["before_admin"].search(before) or p["before_region"].search(before):
+    elif p["after_admin"].match(after) or p["before_admin"].search(before):
         hint = "province"
+    elif p["before_region"].search(before):
+        hint = "part"
     elif p["after_town"].match(after) or p["before_town"].search(before):
         hint = "town"
     return t, hint
@@ -218,6 +229,8 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
         if not cands:
             continue
         hint = form_hint if hint == "county" else hint or form_hint
+        if hint == "part":               # "southern Idlib": the province named after its town, if any
+            hint = "province" if _named_after_town(cands) else None
         cands = _prefer_towns(_close_skeletons(cands, lookup), hint)
         if not cands:
             continue
@@ -338,11 +351,23 @@ def _country_shares(units: list[_Unit]) -> dict[str, float]:
     return {k: v / n for k, v in tot.items()}
 
 
+def _admin_shares(units: list[_Unit]) -> dict[tuple, float]:
+    """Each first-level division's share of the document's names (their current picks, by weight)."""
+    tot: dict[tuple, float] = {}
+    for u in units:
+        a = _admin_key(u.cands[u.best].entry) if u.best >= 0 else None
+        if a:
+            tot[a] = tot.get(a, 0.0) + u.weight * len(u.spans)
+    n = sum(tot.values()) or 1.0
+    return {k: v / n for k, v in tot.items()}
+
+
 def _anchor(units: list[_Unit]) -> _Unit | None:
     """The document's home place: the dateline's town, else the place the document leans on most (its
-    mentions, the headline and lead counting double, times the confidence of its pick and the share of
-    the document's names in its country); a town before a district before a province."""
-    shares = _country_shares(units)
+    mentions, the headline and lead counting double, times the confidence of its pick and the shares of
+    the document's names in its country and its state or province); a town before a district before a
+    province."""
+    shares, admin = _country_shares(units), _admin_shares(units)
     best, best_w = None, 0.0
     for u in units:
         if u.best < 0 or u.cands[u.best].match == "local":
@@ -354,7 +379,8 @@ def _anchor(units: list[_Unit]) -> _Unit | None:
         if level == 1.0 and u.weight > 1.0 and conf >= 0.5:
             return u
         share = shares.get(e.country or "", 0.0)
-        w = level * conf * share * sum(2.0 if a < 600 else 1.0 for a, _, _ in u.spans) * u.weight
+        w = level * conf * share * (0.5 + admin.get(_admin_key(e), 0.0)) * u.weight * sum(
+            2.0 if a < 600 else 1.0 for a, _, _ in u.spans)
         if conf >= 0.6 and share >= 0.3 and w > best_w:
             best, best_w = u, w
     return best
@@ -475,11 +501,16 @@ _PARTY_PLACE = re.compile(r"(?<![\w-])[DRI]-([A-Z][\w.]*(?: [A-Z][\w.]*)?)")
 def person_tokens(ents, gaz) -> set[str]:
     """Words of multi-word person names ("Blaine Corle"): alone they are the person, not a place."""
     out = set()
-    not_person = gaz.cues.patterns["not_person"]
+    not_person, org = gaz.cues.patterns["not_person"], gaz.cues.patterns["org_word"]
     for e in ents:
+        words = [w.strip(".,’'") for w in e.text.split()]
+        if e.label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) \
+                and not org.search(e.text) and not any(not_person.match(w) for w in words) \
+                and not strong(words[-1], gaz):
+            out.add(words[-1])           # "Korryn Gaines" mistaken for an organisation: a surname
+            continue
         if e.label != "PERSON":
             continue
-        words = [w.strip(".,’'") for w in e.text.split()]
         if len(words) < 2 or any(not_person.match(w) for w in words):
             continue
         out.update(w for w in words if w[:1].isupper())
@@ -634,12 +665,28 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
         hit = _leading_place(ent, gaz, taken, person_words)
         if hit:
             add(*hit)
-    return sorted(spans)
+    at_dateline = (dateline.start, dateline.end) if dateline else None
+    return sorted(s for s in spans if s[:2] == at_dateline or not in_street(text, s[0], s[1], gaz))
+
+
+_ORDINAL_STREET = re.compile(r"^\s+(?:\d+(?:st|nd|rd|th)\s+|[A-Z][a-z]+\s+){0,2}(\w+)\.?")
+_STREET_BEFORE = re.compile(r"\b(?:block|blocks|corner|intersection)\s+of\s+(?:the\s+)?(?:[NSEW]\.?\s+)?$"
+                            r"|\b(?:corner|intersection)\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s+(?:and|&)\s+$", re.I)
+
+
+def in_street(text: str, a: int, b: int, gaz) -> bool:
+    """Whether a name is part of a street address: after "the 5600 block of", "the corner of X and", or
+    before a street word ("Northwest 17th Avenue", "Western Way")."""
+    if _STREET_BEFORE.search(text[max(0, a - 60):a]):
+        return True
+    m = _ORDINAL_STREET.match(text[b:b + 40])
+    return bool(m and gaz.cues.patterns["street_end"].fullmatch(m.group(1)))
 
 
 def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str] | None:
     """The longest leading name of a facility's name that is a place, unless a street is named after it."""
     street = gaz.cues.patterns["street_end"]
+    venue, org = gaz.cues.patterns["venue_end"], gaz.cues.patterns["org_word"]
     for m in _CAPS.finditer(ent.text):
         if ent.text[:m.start()].strip().lower() not in ("", "the"):
             return None                  # "St. Patrick's Day": a name inside a longer name is not the place
@@ -651,6 +698,8 @@ def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str
             rest = ent.text[b - ent.start:].split()
             if rest and street.fullmatch(rest[0]):
                 continue                 # a street named after a place does not mean that place
+            if rest and not (venue.fullmatch(rest[0]) or org.fullmatch(rest[0])):
+                continue                 # "Libby Lake Park": a lake's name, not the town's
             if b - ent.start < len(ent.text) and taken.free(a, b) and name not in person_words and any(
                     c.match == "name" and c.entry.kind in ("city", "admin1", "admin2", "country", "ocha")
                     for c in gaz.candidate_entries(name, False)):
@@ -699,8 +748,8 @@ def _nearby_names(ann: Annotation, gaz, spans, units) -> list[tuple[int, int, st
 
 
 def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
-    """Names of countries, states and counties inside organisation names ("the Ohio Department of
-    Health", "Laurel County Sheriff's Office"). They are not place mentions, but they say which state or
+    """Names of countries, states, counties and large cities inside organisation names ("the Ohio Department
+    of Health", "Laurel County Sheriff's Office", "the Chicago Police Department"). They are not place mentions, but they say which state or
     county the document is about, so they vote in the resolution of the other names."""
     taken = _Taken(len(ann.doc.text), [(a, b) for a, b, _ in spans])
     out = []
@@ -712,7 +761,8 @@ def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
             for n in range(len(words), 0, -1):
                 name = " ".join(words[:n])
                 if name == ent.text or gaz.is_demonym(name) or gaz.is_generic(name) or not any(
-                        c.match in ("name", "alias") and c.entry.kind in ("admin1", "admin2", "country")
+                        (c.match in ("name", "alias") and c.entry.kind in ("admin1", "admin2", "country"))
+                        or (c.match == "name" and c.entry.kind == "city" and c.entry.population >= CONTEXT_CITY_POP)
                         for c in gaz.candidate_entries(name, False)):
                     continue
                 a = ent.start + m.start()
@@ -741,9 +791,16 @@ def _resolve(ann: Annotation, gaz, spans, context, dateline) -> list[_Unit]:
     units = _units(sorted(spans + context), ann.doc.text, gaz, dateline)
     _resolve_units(units)
     anchor = _anchor(units)
-    if anchor is not None and _add_local_candidates(units, anchor):
+    if anchor is not None and _sure_home(anchor) and _add_local_candidates(units, anchor):
         _resolve_units(units)
     return units
+
+
+def _sure_home(u: _Unit) -> bool:
+    """A home town sure enough to stand for the names it may absorb: the dateline's, or a town picked with
+    high confidence."""
+    e = u.cands[u.best].entry
+    return _town_level(e) and (u.weight > 1.0 or _softmax(u.scores)[u.best] >= 0.8)
 
 
 def document_places(ann: Annotation, kb) -> DocumentPlaces:
@@ -788,6 +845,9 @@ def resolve_in_context(span: tuple[int, int, str], doc: DocumentPlaces, kb) -> P
     if not units:
         return None
     u = units[0]
+    home = _anchor(doc.units) if doc.units else None
+    if home is not None and _sure_home(home):
+        _add_local_candidates([u], home)
     if doc.units:
         both = [*doc.units, u]
         probs = [_softmax(x.scores) for x in both]
