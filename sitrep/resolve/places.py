@@ -39,6 +39,8 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 W_COUNTRY, W_ADMIN1, W_NEAR = 1.5, 3.0, 1.0
 # the dateline votes as this many names: the report says where it was filed
 W_DATELINE = 3.0
+# a name said only inside organisation names ("the Hayward Police Department") votes as half a name
+W_CONTEXT = 0.5
 # a name's ``local`` candidate (a part of the home town): its prior, and the largest namesake it may beat
 LOCAL_PRIOR, LOCAL_MAX_POP = 1.0, 100_000
 # a name NER calls a person or organisation is taken as a place only when the gazetteer knows it as a
@@ -148,8 +150,9 @@ def _prefer_towns(cands: list[Candidate], hint: str | None) -> list[Candidate]:
 def _named_after_town(cands: list[Candidate]) -> bool:
     """Whether a candidate division has a same-named town inside it (Idlib, Aleppo, Homs): "southern
     Idlib" is then a part of the province, where "central Toledo" is a part of the town."""
-    towns = {(c.entry.cc, c.entry.admin1) for c in cands if c.entry.kind in ("city", "ocha")}
-    return any(c.entry.kind in ("admin1", "ocha_admin") and (c.entry.cc, c.entry.admin1) in towns for c in cands)
+    named = [c for c in cands if c.match != "skeleton"]
+    towns = {(c.entry.cc, c.entry.admin1) for c in named if c.entry.kind in ("city", "ocha")}
+    return any(c.entry.kind in ("admin1", "ocha_admin") and (c.entry.cc, c.entry.admin1) in towns for c in named)
 
 
 def _softmax(xs: list[float]) -> list[float]:
@@ -364,26 +367,33 @@ def _admin_shares(units: list[_Unit]) -> dict[tuple, float]:
 
 def _anchor(units: list[_Unit]) -> _Unit | None:
     """The document's home place: the dateline's town, else the place the document leans on most (its
-    mentions, the headline and lead counting double, times the confidence of its pick and the shares of
-    the document's names in its country and its state or province); a town before a district before a
-    province."""
+    mentions under every spelling, the headline and lead counting double, times the confidence of its
+    pick and the shares of the document's names in its country and its state or province); a town before
+    a district before a province."""
     shares, admin = _country_shares(units), _admin_shares(units)
-    best, best_w = None, 0.0
+    weight: dict[str, float] = {}
+    best_unit: dict[str, _Unit] = {}
     for u in units:
         if u.best < 0 or u.cands[u.best].match == "local":
             continue
         e = u.cands[u.best].entry
         level = 1.0 if _town_level(e) else 0.5 if e.precision in ("district", "area") else \
             0.25 if e.precision == "province" else 0.0
-        conf = _softmax(u.scores)[u.best]
+        conf = _margin(u)
         if level == 1.0 and u.weight > 1.0 and conf >= 0.5:
             return u
         share = shares.get(e.country or "", 0.0)
-        w = level * conf * share * (0.5 + admin.get(_admin_key(e), 0.0)) * u.weight * sum(
+        if conf < 0.6 or share < 0.3 or level == 0.0:
+            continue
+        size = (1.0 + math.log10(e.population + 1)) / 6.0 if e.kind == "city" else 1.0
+        w = level * conf * share * (0.5 + admin.get(_admin_key(e), 0.0)) * size * u.weight * sum(
             2.0 if a < 600 else 1.0 for a, _, _ in u.spans)
-        if conf >= 0.6 and share >= 0.3 and w > best_w:
-            best, best_w = u, w
-    return best
+        weight[e.gid] = weight.get(e.gid, 0.0) + w
+        if e.gid not in best_unit or len(u.spans) > len(best_unit[e.gid].spans):
+            best_unit[e.gid] = u
+    if not weight:
+        return None
+    return best_unit[max(sorted(weight), key=lambda g: weight[g])]
 
 
 def _unsupported(u: _Unit, units: list[_Unit]) -> bool:
@@ -686,7 +696,6 @@ def in_street(text: str, a: int, b: int, gaz) -> bool:
 def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str] | None:
     """The longest leading name of a facility's name that is a place, unless a street is named after it."""
     street = gaz.cues.patterns["street_end"]
-    venue, org = gaz.cues.patterns["venue_end"], gaz.cues.patterns["org_word"]
     for m in _CAPS.finditer(ent.text):
         if ent.text[:m.start()].strip().lower() not in ("", "the"):
             return None                  # "St. Patrick's Day": a name inside a longer name is not the place
@@ -698,8 +707,6 @@ def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str
             rest = ent.text[b - ent.start:].split()
             if rest and street.fullmatch(rest[0]):
                 continue                 # a street named after a place does not mean that place
-            if rest and not (venue.fullmatch(rest[0]) or org.fullmatch(rest[0])):
-                continue                 # "Libby Lake Park": a lake's name, not the town's
             if b - ent.start < len(ent.text) and taken.free(a, b) and name not in person_words and any(
                     c.match == "name" and c.entry.kind in ("city", "admin1", "admin2", "country", "ocha")
                     for c in gaz.candidate_entries(name, False)):
@@ -752,6 +759,7 @@ def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
     of Health", "Laurel County Sheriff's Office", "the Chicago Police Department"). They are not place mentions, but they say which state or
     county the document is about, so they vote in the resolution of the other names."""
     taken = _Taken(len(ann.doc.text), [(a, b) for a, b, _ in spans])
+    venue, org = gaz.cues.patterns["venue_end"], gaz.cues.patterns["org_word"]
     out = []
     for ent in ann.entities:
         if ent.label not in ("ORG", "FAC") or not taken.free(ent.start, ent.end):
@@ -760,10 +768,15 @@ def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
             words = m.group(0).split(" ")
             for n in range(len(words), 0, -1):
                 name = " ".join(words[:n])
-                if name == ent.text or gaz.is_demonym(name) or gaz.is_generic(name) or not any(
-                        (c.match in ("name", "alias") and c.entry.kind in ("admin1", "admin2", "country"))
-                        or (c.match == "name" and c.entry.kind == "city" and c.entry.population >= CONTEXT_CITY_POP)
-                        for c in gaz.candidate_entries(name, False)):
+                if name == ent.text or gaz.is_demonym(name) or gaz.is_generic(name):
+                    continue
+                rest = ent.text[m.start() + len(name):].strip(" '’s")
+                # a town's name heading an organisation's ("the Newburgh Police Department")
+                heads = bool(rest) and m.start() <= 4 and bool(org.search(rest) or venue.search(rest))
+                if not any((c.match in ("name", "alias") and c.entry.kind in ("admin1", "admin2", "country"))
+                           or (c.match == "name" and c.entry.kind == "city"
+                               and c.entry.population >= (STRONG_POP if heads else CONTEXT_CITY_POP))
+                           for c in gaz.candidate_entries(name, False)):
                     continue
                 a = ent.start + m.start()
                 out.append((a, a + len(name), name))
@@ -789,6 +802,10 @@ class DocumentPlaces:
 
 def _resolve(ann: Annotation, gaz, spans, context, dateline) -> list[_Unit]:
     units = _units(sorted(spans + context), ann.doc.text, gaz, dateline)
+    hidden = set(context)
+    for u in units:                      # a name only inside organisation names votes with half a voice
+        if all(sp in hidden for sp in u.spans):
+            u.weight = W_CONTEXT
     _resolve_units(units)
     anchor = _anchor(units)
     if anchor is not None and _sure_home(anchor) and _add_local_candidates(units, anchor):
@@ -796,11 +813,20 @@ def _resolve(ann: Annotation, gaz, spans, context, dateline) -> list[_Unit]:
     return units
 
 
+def _margin(u: _Unit) -> float:
+    """How sure the pick is against the runner-up (a logistic of the score gap): a common name (Richmond)
+    decided by its context is sure even though it has dozens of namesakes."""
+    if len(u.scores) < 2:
+        return 1.0
+    top = sorted(u.scores, reverse=True)
+    return 1.0 / (1.0 + math.exp(-(top[0] - top[1])))
+
+
 def _sure_home(u: _Unit) -> bool:
     """A home town sure enough to stand for the names it may absorb: the dateline's, or a town picked with
     high confidence."""
     e = u.cands[u.best].entry
-    return _town_level(e) and (u.weight > 1.0 or _softmax(u.scores)[u.best] >= 0.8)
+    return _town_level(e) and (u.weight > 1.0 or _margin(u) >= 0.8)
 
 
 def document_places(ann: Annotation, kb) -> DocumentPlaces:
