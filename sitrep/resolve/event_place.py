@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from sitrep.records import Annotation, Place
-from sitrep.resolve.places import DocumentPlaces, common_words, person_tokens, resolve_in_context, strong
+from sitrep.resolve.places import DocumentPlaces, common_words, person_tokens, resolve_in_context
 
 _FINE = {"point": 0, "town": 1, "area": 2, "route": 2, "district": 3, "province": 4, "country": 5}
 
@@ -90,7 +90,7 @@ def can_be_place_name(q: PlaceQuery) -> bool:
         if e.label == "PERSON":
             return False
         if e.label in ("ORG", "NORP") and not (a <= e.start and e.end <= b) and (
-                gaz.cues.patterns["org_word"].search(e.text) or not strong(t, gaz, 100_000)):
+                gaz.cues.patterns["org_word"].search(e.text) or not _large(t, gaz)):
             return False                 # inside "Hayyat Tahrir al-Sham", "the Washington Post"
     if t in person_tokens(q.ann.entities, gaz) or gaz.is_demonym(t):
         return False
@@ -100,6 +100,14 @@ def can_be_place_name(q: PlaceQuery) -> bool:
 
 
 _EDGE = re.compile(r"^[\s\-–—'’\"“”(]+|[\s\-–—'’\"“”),.;:]+$")
+
+
+def _large(name: str, gaz) -> bool:
+    """A country, a first-level division or a city of 100,000 people by its own name: such a name inside
+    a badly cut organisation name ("Daraa countryside Aleppo Damascus") is still the place."""
+    return any(c.match == "name" and (c.entry.kind == "country" or c.entry.feature == "A.ADM1"
+                                      or (c.entry.kind in ("city", "ocha") and c.entry.population >= 100_000))
+               for c in gaz.candidate_entries(name, False))
 
 
 def name_alone(q: PlaceQuery) -> Place | None:
