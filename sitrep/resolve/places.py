@@ -37,8 +37,11 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 # weights of document context against the prior (share of the other names supporting the candidate's
 # country / first-level division, and closeness to the other names' current picks)
 W_COUNTRY, W_ADMIN1, W_NEAR = 1.5, 3.0, 1.0
-# the dateline votes as this many names: the report says where it was filed
-W_DATELINE = 3.0
+# share of a name's vote that goes to every division holding a reading nearly as good as its best
+W_REL = 0.5
+# the dateline votes as this many names: the report says where it was filed; a bare one ("COLUMBUS --")
+# less, as its own sense still hangs on the others
+W_DATELINE, W_DATELINE_BARE = 3.0, 1.5
 # a name said only inside organisation names ("the Hayward Police Department") votes as half a name
 W_CONTEXT = 0.5
 # a name's ``local`` candidate (a part of the home town): its prior, and the largest namesake it may beat
@@ -250,7 +253,8 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
         if u is None:
             priors = [_prior(c, lookup, hint) for c in cands]
             u = units[key] = _Unit(key, lookup, hint, [], cands, priors, list(priors),
-                                   weight=W_DATELINE if at_dateline else 1.0, qualified=bool(inside))
+                                   weight=(W_DATELINE if inside else W_DATELINE_BARE) if at_dateline else 1.0,
+                                   qualified=bool(inside))
         u.spans.append((start, end, text))
     return list(units.values())
 
@@ -271,18 +275,29 @@ def _admin_key(e: Entry) -> tuple | None:
 
 
 def _votes(units: list[_Unit], probs: list[list[float]]):
-    """Per unit, its weighted votes for countries and first-level divisions, and the totals."""
+    """Per unit, its weighted votes for countries and first-level divisions, and the totals. A name votes
+    half by how likely each reading is and half by whether the division has a reading nearly as good as
+    its best: "Henry County" (a dozen equal namesakes) still says that a Paris beside it may be Tennessee's."""
     per_unit, tot_c, tot_a = [], {}, {}
     for u, p in zip(units, probs):
         cv: dict[str, float] = {}
         av: dict[tuple, float] = {}
+        top = max(p) if p else 1.0
+        rel_c: dict[str, float] = {}
+        rel_a: dict[tuple, float] = {}
         for c, pr in zip(u.cands, p):
             e = c.entry
             if e.country:
-                cv[e.country] = cv.get(e.country, 0.0) + pr * u.weight
+                cv[e.country] = cv.get(e.country, 0.0) + (1 - W_REL) * pr * u.weight
+                rel_c[e.country] = max(rel_c.get(e.country, 0.0), pr / top)
             a = _admin_key(e)
             if a:
-                av[a] = av.get(a, 0.0) + pr * u.weight
+                av[a] = av.get(a, 0.0) + (1 - W_REL) * pr * u.weight
+                rel_a[a] = max(rel_a.get(a, 0.0), pr / top)
+        for k, r in rel_c.items():
+            cv[k] += W_REL * r * u.weight
+        for k, r in rel_a.items():
+            av[k] += W_REL * r * u.weight
         for k, v in cv.items():
             tot_c[k] = tot_c.get(k, 0.0) + v
         for k, v in av.items():
@@ -291,9 +306,10 @@ def _votes(units: list[_Unit], probs: list[list[float]]):
     return per_unit, tot_c, tot_a
 
 
-def _nearness(units: list[_Unit], probs: list[list[float]]) -> list[np.ndarray]:
+def _nearness(units: list[_Unit], probs: list[list[float]], group: list[str] | None = None) -> list[np.ndarray]:
     """Per unit and candidate: the closeness (exp(-km/150), times the pick's confidence) of the nearest
     current pick of another name (countries and roads are no points to be near)."""
+    group = group or [str(i) for i in range(len(units))]
     pts = [(i, u.cands[u.best].entry, max(p)) for i, (u, p) in enumerate(zip(units, probs))
            if u.best >= 0 and u.cands[u.best].entry.kind not in ("country", "route")]
     if not pts:
@@ -308,9 +324,46 @@ def _nearness(units: list[_Unit], probs: list[list[float]]) -> list[np.ndarray]:
         lon = np.radians([c.entry.lon for c in u.cands])[:, None]
         a = np.sin((plat - lat) / 2) ** 2 + np.cos(lat) * np.cos(plat) * np.sin((plon - lon) / 2) ** 2
         d = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-        w = np.where(idx == i, 0.0, conf) * np.exp(-d / 150.0)
+        same = np.array([group[j] == group[i] for j in idx])
+        w = np.where(same, 0.0, conf) * np.exp(-d / 150.0)
         out.append(w.max(axis=1))
     return out
+
+
+def _rescore(units: list[_Unit], targets: list[int]) -> None:
+    """One round: the target units' candidates scored by prior plus the support of the other names'
+    current readings (one name under several hints is one voice: it does not support itself)."""
+    group = [norm(u.lookup) for u in units]
+    probs = [_softmax(u.scores) for u in units]
+    votes, tot_c, tot_a = _votes(units, probs)
+    own: dict[str, tuple[dict, dict, float]] = {}
+    for g, u, (cv, av) in zip(group, units, votes):
+        oc, oa, ow = own.get(g, ({}, {}, 0.0))
+        for k, v in cv.items():
+            oc[k] = oc.get(k, 0.0) + v
+        for k, v in av.items():
+            oa[k] = oa.get(k, 0.0) + v
+        own[g] = (oc, oa, ow + u.weight)
+    total_w = sum(u.weight for u in units)
+    near = _nearness(units, probs, group)
+    new_scores = {}
+    for i in targets:
+        u = units[i]
+        cv, av, w = own[group[i]]
+        others = total_w - w
+        if others <= 0:
+            continue
+        new = []
+        for k, (c, prior) in enumerate(zip(u.cands, u.priors)):
+            e = c.entry
+            cs = (tot_c.get(e.country, 0.0) - cv.get(e.country, 0.0)) / others if e.country else 0.0
+            a = _admin_key(e)
+            as_ = (tot_a.get(a, 0.0) - av.get(a, 0.0)) / others if a else 0.0
+            new.append(prior + W_COUNTRY * cs + W_ADMIN1 * as_ + W_NEAR * float(near[i][k]))
+        new_scores[i] = new
+    for i, sc in new_scores.items():
+        units[i].scores = sc
+        units[i].best = max(range(len(sc)), key=lambda k: sc[k])
 
 
 def _resolve_units(units: list[_Unit], rounds: int = 2) -> None:
@@ -319,23 +372,7 @@ def _resolve_units(units: list[_Unit], rounds: int = 2) -> None:
     if len(units) < 2:
         return
     for _ in range(rounds):
-        probs = [_softmax(u.scores) for u in units]
-        per_unit, tot_c, tot_a = _votes(units, probs)
-        total_w = sum(u.weight for u in units)
-        near = _nearness(units, probs)
-        for i, u in enumerate(units):
-            cv, av = per_unit[i]
-            others = total_w - u.weight
-            new = []
-            for k, (c, prior) in enumerate(zip(u.cands, u.priors)):
-                e = c.entry
-                cs = (tot_c.get(e.country, 0.0) - cv.get(e.country, 0.0)) / others if e.country else 0.0
-                a = _admin_key(e)
-                as_ = (tot_a.get(a, 0.0) - av.get(a, 0.0)) / others if a else 0.0
-                new.append(prior + W_COUNTRY * cs + W_ADMIN1 * as_ + W_NEAR * float(near[i][k]))
-            u.scores = new
-        for u in units:
-            u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
+        _rescore(units, list(range(len(units))))
 
 
 # --------------------------------------------------------------------------- the home town
@@ -874,17 +911,10 @@ def resolve_in_context(span: tuple[int, int, str], doc: DocumentPlaces, kb) -> P
     home = _anchor(doc.units) if doc.units else None
     if home is not None and _sure_home(home):
         _add_local_candidates([u], home)
+    u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
     if doc.units:
         both = [*doc.units, u]
-        probs = [_softmax(x.scores) for x in both]
-        per_unit, tot_c, tot_a = _votes(both, probs)
-        others = sum(x.weight for x in doc.units)
-        near = _nearness(both, probs)[-1]
-        u.scores = [prior + W_COUNTRY * (tot_c.get(c.entry.country, 0.0) - per_unit[-1][0].get(c.entry.country, 0.0))
-                    / others + (W_ADMIN1 * (tot_a.get(_admin_key(c.entry), 0.0) - per_unit[-1][1].get(
-                        _admin_key(c.entry), 0.0)) / others if _admin_key(c.entry) else 0.0) + W_NEAR * float(near[k])
-                    for k, (c, prior) in enumerate(zip(u.cands, u.priors))]
-    u.best = max(range(len(u.cands)), key=lambda k: u.scores[k])
+        _rescore(both, [len(both) - 1])
     if doc.units and _unsupported(u, [*doc.units, u]):
         return None
     return _place_of(u)
