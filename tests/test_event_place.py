@@ -192,8 +192,16 @@ def test_a_country_is_refined_to_the_main_syrian_place(kb, annotate):
     assert place.admin1 == "Idleb" and place.basis == "document"
 
 
+def test_renumbered_divisions_have_names(kb):
+    # GeoNames renumbered these oblasts after the cities1000 table was packaged: named by the nearest city
+    for town, oblast in [("Poltava", "Poltava"), ("Chernivtsi", "Chernivtsi"), ("Kropyvnytskyi", "Kirovohrad")]:
+        towns = [c.entry for c in kb.places.candidate_entries(town, False) if c.entry.cc == "UA"
+                 and c.entry.kind == "city"]
+        assert towns and max(towns, key=lambda e: e.population).admin1 == oblast, town
+
+
 def test_every_resolved_place_has_its_first_level_division(kb, annotate):
-    ann = annotate("Protests spread from Milwaukee to Lyon, Aleppo, Kharkiv and Mombasa on Friday.")
+    ann = annotate("Protests spread from Milwaukee to Lyon, Aleppo, Poltava, Kharkiv and Mombasa on Friday.")
     for m in document_places(ann, kb).mentions:
         if m.place and m.place.precision == "town":
             assert m.place.admin1, m.text
@@ -213,3 +221,17 @@ def test_place_resolution_is_linear_in_the_report(kb):
     doc = document_places(ann, kb)
     assert len(doc.mentions) == 3000
     assert time.time() - t0 < 30
+
+
+def test_a_name_qualified_once_keeps_that_sense(kb):
+    text = ("Police in Columbus, Ga., arrested two men on Friday. Columbus officers said the men fled "
+            "after the robbery. A Columbus judge set bail.")
+    ann = _ann(text, [("Columbus", "GPE"), ("Columbus", "GPE"), ("Columbus", "GPE")])
+    assert {m.place.admin1 for m in document_places(ann, kb).mentions} == {"Georgia"}
+
+
+def test_a_standalone_dateline_city_is_the_major_one(kb):
+    text = "Teen hurt\n\nMIAMI (WXYZ) — A teen was hurt near Liberty City late Sunday, officers said."
+    ann = _ann(text, [("Liberty City", "GPE")])
+    doc = document_places(ann, kb)
+    assert doc.main.admin1 == "Florida"

@@ -571,6 +571,7 @@ class PlaceCues:
     county_plurals: dict[str, str]
     agencies: frozenset[str]
     region_codes: dict[str, str]            # abbreviation -> gazetteer id of the division
+    standalone: frozenset[str]              # normalised names of US cities that stand alone in a dateline
     patterns: dict[str, re.Pattern]
 
     def has(self, kind: str, word: str) -> bool:
@@ -606,7 +607,8 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
         "org_word": re.compile(rf"\b(?:{alt['org_words']})\b", re.I),
         "agency": re.compile(rf"(?:{_alternation(dl.get('agencies') or [])})$"),
     }
-    return PlaceCues(words, plurals, frozenset(dl.get("agencies") or ()), codes, pat)
+    standalone = frozenset(norm(n) for n in dl.get("standalone_us") or ())
+    return PlaceCues(words, plurals, frozenset(dl.get("agencies") or ()), codes, standalone, pat)
 
 
 @lru_cache(maxsize=4)

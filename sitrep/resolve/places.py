@@ -249,6 +249,11 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
             key += "|" + ",".join(sorted({c.entry.gid for c in inside}))
         if at_dateline:
             key += "|dateline"
+            if not inside and norm(lookup) in gaz.cues.standalone:     # "MIAMI —": the AP's Miami
+                us = [c for c in cands if c.entry.cc == "US" and c.entry.kind == "city" and c.match == "name"]
+                if us:
+                    cands = [max(us, key=lambda c: c.entry.population)]
+                    inside = cands
         u = units.get(key)
         if u is None:
             priors = [_prior(c, lookup, hint) for c in cands]
@@ -256,7 +261,26 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
                                    weight=(W_DATELINE if inside else W_DATELINE_BARE) if at_dateline else 1.0,
                                    qualified=bool(inside))
         u.spans.append((start, end, text))
-    return list(units.values())
+    return _one_sense(list(units.values()))
+
+
+def _one_sense(units: list[_Unit]) -> list[_Unit]:
+    """One sense per discourse: a name the document once qualifies ("Columbus, Ga.") means that place
+    wherever it stands alone in the same document."""
+    sure: dict[str, set[str]] = {}
+    for u in units:
+        if u.qualified:
+            sure.setdefault(norm(u.lookup), set()).update(c.entry.gid for c in u.cands)
+    for u in units:
+        gids = sure.get(norm(u.lookup))
+        if u.qualified or not gids:
+            continue
+        keep = [i for i, c in enumerate(u.cands) if c.entry.gid in gids]
+        if keep and len(keep) < len(u.cands):
+            u.cands = [u.cands[i] for i in keep]
+            u.priors = [u.priors[i] for i in keep]
+            u.scores = [u.scores[i] for i in keep]
+    return units
 
 
 def _contains(div: Entry, e: Entry) -> bool:
@@ -420,7 +444,7 @@ def _anchor(units: list[_Unit]) -> _Unit | None:
         if level == 1.0 and u.weight > 1.0 and conf >= 0.5:
             return u
         share = shares.get(e.country or "", 0.0)
-        if conf < 0.6 or share < 0.3 or level == 0.0:
+        if share < 0.3 or level == 0.0:
             continue
         size = (1.0 + math.log10(e.population + 1)) / 6.0 if e.kind == "city" else 1.0
         w = level * conf * share * (0.5 + admin.get(_admin_key(e), 0.0)) * size * u.weight * sum(
