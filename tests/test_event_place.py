@@ -235,3 +235,18 @@ def test_a_standalone_dateline_city_is_the_major_one(kb):
     ann = _ann(text, [("Liberty City", "GPE")])
     doc = document_places(ann, kb)
     assert doc.main.admin1 == "Florida"
+
+
+def test_a_countrys_possessive_gives_the_place_after_it(kb):
+    for text in ("Shells hit Syria's Homs on Monday, monitors said.",
+                 "Shells hit Syrias Homs on Monday, monitors said."):       # an apostrophe lost in copying
+        ann = _ann(text, [(text.split(" on ")[0][len("Shells hit "):], "PERSON")])
+        places = {m.text: m.place for m in document_places(ann, kb).mentions if m.place}
+        assert places.get("Homs") is not None and places["Homs"].admin1 == "Homs", text
+
+
+def test_a_based_modifier_and_title_case_words_are_no_places(kb):
+    text = "Bus Blast Has Killed Nine In Homs\n\nThe London-based monitor said the blast hit Homs."
+    ann = _ann(text, [("Has", "GPE"), ("Homs", "GPE"), ("London", "GPE"), ("Homs", "GPE")])
+    texts = {m.text for m in document_places(ann, kb).mentions}
+    assert texts == {"Homs"}

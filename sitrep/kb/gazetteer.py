@@ -604,6 +604,7 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
         "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
         "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
         "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),
+        "modifier_after": re.compile(rf"[-‐–](?:{alt['modifier_suffixes']})\b", re.I),
         "org_word": re.compile(rf"\b(?:{alt['org_words']})\b", re.I),
         "agency": re.compile(rf"(?:{_alternation(dl.get('agencies') or [])})$"),
     }

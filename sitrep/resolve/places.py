@@ -219,8 +219,8 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
     units: dict[str, _Unit] = {}
     for start, end, text in spans:
         t, hint = _clean(text, doc_text, start, end, gaz)
-        if not t or gaz.is_demonym(t) or gaz.is_generic(t):
-            continue
+        if not t or gaz.is_demonym(t) or gaz.is_generic(t) or (t.lower() in common_words() and not t.isupper()):
+            continue                     # "Has" in a headline's title case is a verb
         cands: list[Candidate] = []
         lookup, form_hint = t, None
         forms = _lookup_forms(t, gaz)
@@ -440,9 +440,9 @@ def _anchor(units: list[_Unit]) -> _Unit | None:
         e = u.cands[u.best].entry
         level = 1.0 if _town_level(e) else 0.5 if e.precision in ("district", "area") else \
             0.25 if e.precision == "province" else 0.0
-        conf = _margin(u)
-        if level == 1.0 and u.weight > 1.0 and conf >= 0.5:
+        if level == 1.0 and u.weight > 1.0:
             return u
+        conf = 2.0 * _margin(u) - 1.0           # a tie between namesakes says nothing
         share = shares.get(e.country or "", 0.0)
         if share < 0.3 or level == 0.0:
             continue
@@ -730,6 +730,13 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
             a, b = m.start(1) + n.start(), m.start(1) + n.end()
             if taken.free(a, b) and gaz.candidate_entries(f"{n.group(0)} {word}", False):
                 add(a, b, n.group(0))
+    for m in _COUNTRY_POSSESSIVE.finditer(text):   # "Syria's Homs", "Syrias Homs" (apostrophe lost)
+        a, b = m.span(2)
+        name = m.group(2)
+        if taken.free(a, b) and any(c.entry.kind == "country" and c.match == "name"
+                                    for c in gaz.candidate_entries(m.group(1), False)) \
+                and any(c.match != "skeleton" or len(name) > 5 for c in gaz.candidate_entries(name)):
+            add(a, b, name)
     persons_taken = _Taken(len(text), [(e.start, e.end) for e in ents if e.label == "PERSON" and " " in e.text.strip()])
     spans.extend(_coordinated(text, list(spans), taken, persons_taken, person_words, gaz))
     for ent in unknown:    # a facility named after its place ("the Henderson County Jail"): the place
@@ -737,7 +744,9 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
         if hit:
             add(*hit)
     at_dateline = (dateline.start, dateline.end) if dateline else None
-    return sorted(s for s in spans if s[:2] == at_dateline or not in_street(text, s[0], s[1], gaz))
+    modifier = gaz.cues.patterns["modifier_after"]
+    return sorted(s for s in spans if s[:2] == at_dateline or not (
+        in_street(text, s[0], s[1], gaz) or modifier.match(text, s[1])))
 
 
 _ORDINAL_STREET = re.compile(r"^\s+(?:\d+(?:st|nd|rd|th)\s+|[A-Z][a-z]+\s+){0,2}(\w+)\.?")
@@ -754,8 +763,21 @@ def in_street(text: str, a: int, b: int, gaz) -> bool:
     return bool(m and gaz.cues.patterns["street_end"].fullmatch(m.group(1)))
 
 
+_COUNTRY_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+)(?:[’']s|s)\s+([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+)?)")
+_POSSESSOR = re.compile(r"^([A-Z][\w.]*(?: [A-Z][\w.]*)?)(?:[’']s|s)\s+(?=[A-Z])")
+
+
 def _leading_place(ent, gaz, taken: _Taken, person_words) -> tuple[int, int, str] | None:
-    """The longest leading name of a facility's name that is a place, unless a street is named after it."""
+    """The longest leading name of a facility's name that is a place, unless a street is named after it;
+    after a country's possessive ("Syria's Homs", "Syrias Homs" where the apostrophe was lost), the name
+    that follows it."""
+    m = _POSSESSOR.match(ent.text)
+    if m and any(c.entry.kind == "country" for c in gaz.candidate_entries(m.group(1), False)):
+        rest = ent.text[m.end():]
+        name = re.split(r"\s+(?=[a-z])", rest)[0].rstrip(" .,;:-")
+        a = ent.start + m.end()
+        if name and taken.free(a, a + len(name)) and gaz.candidate_entries(name):
+            return a, a + len(name), name
     street = gaz.cues.patterns["street_end"]
     for m in _CAPS.finditer(ent.text):
         if ent.text[:m.start()].strip().lower() not in ("", "the"):
