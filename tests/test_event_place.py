@@ -250,3 +250,10 @@ def test_a_based_modifier_and_title_case_words_are_no_places(kb):
     ann = _ann(text, [("Has", "GPE"), ("Homs", "GPE"), ("London", "GPE"), ("Homs", "GPE")])
     texts = {m.text for m in document_places(ann, kb).mentions}
     assert texts == {"Homs"}
+
+
+def test_listed_towns_and_counties(kb):
+    text = "Storms hit Lovejoy, Jonesboro and Riverdale, Georgia, and Barrow and Jackson counties on Monday."
+    ann = _ann(text, [("Riverdale", "GPE"), ("Georgia", "GPE")])
+    texts = {m.text for m in document_places(ann, kb).mentions}
+    assert {"Lovejoy", "Jonesboro", "Riverdale", "Barrow", "Jackson"} <= texts

@@ -590,9 +590,9 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
         "admin_suffix": re.compile(rf"\s+(?:{alt['admin_words']})$", re.I),
         "town_suffix": re.compile(rf"\s+(?:{alt['town_words']})$", re.I),
         "direction": re.compile(rf"^(?:the\s+)?(?:{alt['directions']})\s+", re.I),
-        "after_admin": re.compile(r"^[\s’']*(?:s\s+)?(?:province|governorate|region|countryside|state)\b", re.I),
+        "after_admin": re.compile(rf"^[\s’']*(?:s\s+)?(?:{alt['admin_words_near']})\b", re.I),
         "after_town": re.compile(rf"^\s+(?:{alt['town_words']})\b", re.I),
-        "before_admin": re.compile(r"\b(?:province|governorate|state|region)\s+of\s+(?:the\s+)?$", re.I),
+        "before_admin": re.compile(rf"\b(?:{alt['admin_words_near']})\s+of\s+(?:the\s+)?$", re.I),
         "before_town": re.compile(rf"\b(?:{alt['town_words']})\s+of\s+$", re.I),
         "before_region": re.compile(rf"\b(?:{alt['region_parts']})\s+$", re.I),
         "place_before": re.compile(rf"(?:^|[^\w])(?:{alt['place_before']}|\d+,? of)\s+(?:the\s+)?$", re.I),
@@ -601,6 +601,9 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
         "title_before": re.compile(rf"(?:^|[^\w])(?:{alt['person_titles']})\s+$", re.I),
         "not_person": re.compile(rf"^(?:{alt['not_person_words']})\W*$", re.I),
         "street_end": re.compile(rf"\b(?:{alt['street_words']})\.?$", re.I),
+        "street_before": re.compile(
+            rf"\b(?:{alt['street_heads']})\s+of\s+(?:the\s+)?(?:[NSEW]\.?\s+)?$"
+            rf"|\b(?:{alt['street_heads']})\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}}\s+(?:and|&)\s+$", re.I),
         "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
         "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
         "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),

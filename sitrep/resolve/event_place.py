@@ -87,8 +87,8 @@ def can_be_place_name(q: PlaceQuery) -> bool:
     for e in q.ann.entities:
         if e.end <= a or b <= e.start:
             continue
-        if e.label == "PERSON":
-            return False
+        if e.label == "PERSON" and not _places_only(e.text, gaz):
+            return False                 # ... but "Tartous Homs" cut as one person is two towns
         if e.label in ("ORG", "NORP") and not (a <= e.start and e.end <= b) and (
                 gaz.cues.patterns["org_word"].search(e.text) or not _large(t, gaz)):
             return False                 # inside "Hayyat Tahrir al-Sham", "the Washington Post"
@@ -108,6 +108,12 @@ def _large(name: str, gaz) -> bool:
     return any(c.match == "name" and (c.entry.kind == "country" or c.entry.feature == "A.ADM1"
                                       or (c.entry.kind in ("city", "ocha") and c.entry.population >= 100_000))
                for c in gaz.candidate_entries(name, False))
+
+
+def _places_only(text: str, gaz) -> bool:
+    """Whether a name the model took for a person's is two or more large places side by side."""
+    words = re.findall(r"[A-Z][\w'’-]+", text)
+    return len(words) >= 2 and all(_large(w, gaz) for w in words)
 
 
 def name_alone(q: PlaceQuery) -> Place | None:

@@ -590,7 +590,7 @@ def person_tokens(ents, gaz) -> set[str]:
 
 _LIST_NEXT = re.compile(r"^(?:,\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)")
 _LIST_PREV = re.compile(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)(?:,\s+(?:and\s+|or\s+)?|,?\s+(?:and|or)\s+)$")
-_LIST_END = re.compile(r"^(?:,\s+(?![\d(])|,?\s+(?:and|or)\s|\s+(?:counties|parishes)\b|[.;:)]|\s*$)")
+_LIST_END = re.compile(r"^(?:,\s+(?![\d(])|,?\s+(?:and|or)\s|(?P<word>\s+[a-z]+\b)|[.;:)]|\s*$)")
 
 
 def _coordinated(text: str, spans, taken: _Taken, persons: _Taken, person_words, gaz) -> list[tuple[int, int, str]]:
@@ -615,7 +615,8 @@ def _coordinated(text: str, spans, taken: _Taken, persons: _Taken, person_words,
             if (not name or not taken.free(s, e) or not persons.free(s, e)
                     or name in person_words or name.lower() in common_words()):
                 continue
-            if not _LIST_END.match(text[e:e + 20]):
+            end = _LIST_END.match(text[e:e + 20])
+            if not end or (end.group("word") and not county_end.match(text[e:e + 120])):
                 continue                 # "Boston, Wagner said": not a list
             county = county_end.match(text[e:e + 120])
             if not (strong(name, gaz) or (county and gaz.candidate_entries(
@@ -750,14 +751,12 @@ def _entity_spans(ann: Annotation, gaz, dateline: Dateline | None = None) -> lis
 
 
 _ORDINAL_STREET = re.compile(r"^\s+(?:\d+(?:st|nd|rd|th)\s+|[A-Z][a-z]+\s+){0,2}(\w+)\.?")
-_STREET_BEFORE = re.compile(r"\b(?:block|blocks|corner|intersection)\s+of\s+(?:the\s+)?(?:[NSEW]\.?\s+)?$"
-                            r"|\b(?:corner|intersection)\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s+(?:and|&)\s+$", re.I)
 
 
 def in_street(text: str, a: int, b: int, gaz) -> bool:
     """Whether a name is part of a street address: after "the 5600 block of", "the corner of X and", or
     before a street word ("Northwest 17th Avenue", "Western Way")."""
-    if _STREET_BEFORE.search(text[max(0, a - 60):a]):
+    if gaz.cues.patterns["street_before"].search(text[max(0, a - 60):a]):
         return True
     m = _ORDINAL_STREET.match(text[b:b + 40])
     return bool(m and gaz.cues.patterns["street_end"].fullmatch(m.group(1)))
