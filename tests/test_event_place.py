@@ -257,3 +257,17 @@ def test_listed_towns_and_counties(kb):
     ann = _ann(text, [("Riverdale", "GPE"), ("Georgia", "GPE")])
     texts = {m.text for m in document_places(ann, kb).mentions}
     assert {"Lovejoy", "Jonesboro", "Riverdale", "Barrow", "Jackson"} <= texts
+
+
+def test_a_spelling_variant_does_not_drag_a_known_town_away(kb):
+    # "Golan" matches a far village only as a spelling variant: the governorate capital Quneitra stays
+    text = "A drone struck fighters near Quneitra on Monday, close to the Golan, monitors in Quneitra said."
+    ann = _ann(text, [("Quneitra", "GPE"), ("Golan", "LOC"), ("Quneitra", "GPE")])
+    places = {m.text: m.place for m in document_places(ann, kb).mentions if m.place}
+    assert places["Quneitra"].admin1 == "Quneitra"
+
+
+def test_two_letter_words_are_no_places(kb):
+    text = "Fighters of the group, known as Al in the city, left Homs on Monday."
+    ann = _ann(text, [("Al", "GPE"), ("Homs", "GPE")])
+    assert {m.text for m in document_places(ann, kb).mentions} == {"Homs"}

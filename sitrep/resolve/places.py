@@ -144,9 +144,13 @@ def _prefer_towns(cands: list[Candidate], hint: str | None) -> list[Candidate]:
         return cands
     towns = {(c.entry.cc, c.entry.admin1) for c in cands
              if c.entry.kind in ("city", "ocha") and c.match == "name"}
+    # a transliteration variant ("Deir Ezzor") of a division and of its same-named capital: the capital too
+    same = {(c.entry.cc, c.entry.admin1, norm(c.entry.name)) for c in cands
+            if c.entry.kind in ("city", "ocha") and c.match == "skeleton"}
     out = [c for c in cands
-           if not (c.entry.kind in ("admin1", "ocha_admin") and (c.entry.cc, c.entry.admin1) in towns
-                   and c.match != "skeleton")]
+           if not (c.entry.kind in ("admin1", "ocha_admin") and (
+               ((c.entry.cc, c.entry.admin1) in towns and c.match != "skeleton")
+               or (c.match == "skeleton" and (c.entry.cc, c.entry.admin1, norm(c.entry.name)) in same)))]
     return out or cands
 
 
@@ -219,8 +223,9 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
     units: dict[str, _Unit] = {}
     for start, end, text in spans:
         t, hint = _clean(text, doc_text, start, end, gaz)
-        if not t or gaz.is_demonym(t) or gaz.is_generic(t) or (t.lower() in common_words() and not t.isupper()):
-            continue                     # "Has" in a headline's title case is a verb
+        if not t or gaz.is_demonym(t) or gaz.is_generic(t) or (not t.isupper() and (
+                t.lower() in common_words() or (len(norm(t).replace(" ", "")) < 3 and not t.endswith(".")))):
+            continue                     # "Has" in a headline's title case is a verb; "Al" is no name
         cands: list[Candidate] = []
         lookup, form_hint = t, None
         forms = _lookup_forms(t, gaz)
@@ -301,7 +306,8 @@ def _admin_key(e: Entry) -> tuple | None:
 def _votes(units: list[_Unit], probs: list[list[float]]):
     """Per unit, its weighted votes for countries and first-level divisions, and the totals. A name votes
     half by how likely each reading is and half by whether the division has a reading nearly as good as
-    its best: "Henry County" (a dozen equal namesakes) still says that a Paris beside it may be Tennessee's."""
+    its best: "Henry County" (a dozen equal namesakes) still says that a Paris beside it may be Tennessee's.
+    A reading found only through a spelling variant votes with half its probability."""
     per_unit, tot_c, tot_a = [], {}, {}
     for u, p in zip(units, probs):
         cv: dict[str, float] = {}
@@ -311,13 +317,17 @@ def _votes(units: list[_Unit], probs: list[list[float]]):
         rel_a: dict[tuple, float] = {}
         for c, pr in zip(u.cands, p):
             e = c.entry
+            exact = c.match == "name"          # a spelling variant's reading is a guess: half a vote
+            share = (1 - W_REL) if exact else 0.5
             if e.country:
-                cv[e.country] = cv.get(e.country, 0.0) + (1 - W_REL) * pr * u.weight
-                rel_c[e.country] = max(rel_c.get(e.country, 0.0), pr / top)
+                cv[e.country] = cv.get(e.country, 0.0) + share * pr * u.weight
+                if exact:
+                    rel_c[e.country] = max(rel_c.get(e.country, 0.0), pr / top)
             a = _admin_key(e)
             if a:
-                av[a] = av.get(a, 0.0) + (1 - W_REL) * pr * u.weight
-                rel_a[a] = max(rel_a.get(a, 0.0), pr / top)
+                av[a] = av.get(a, 0.0) + share * pr * u.weight
+                if exact:
+                    rel_a[a] = max(rel_a.get(a, 0.0), pr / top)
         for k, r in rel_c.items():
             cv[k] += W_REL * r * u.weight
         for k, r in rel_a.items():
@@ -438,8 +448,8 @@ def _anchor(units: list[_Unit]) -> _Unit | None:
         if u.best < 0 or u.cands[u.best].match == "local":
             continue
         e = u.cands[u.best].entry
-        level = 1.0 if _town_level(e) else 0.5 if e.precision in ("district", "area") else \
-            0.25 if e.precision == "province" else 0.0
+        level = 1.0 if _town_level(e) else 0.7 if e.precision in ("district", "area") else \
+            0.5 if e.precision == "province" else 0.0
         if level == 1.0 and u.weight > 1.0:
             return u
         conf = 2.0 * _margin(u) - 1.0           # a tie between namesakes says nothing
@@ -896,12 +906,15 @@ def _resolve(ann: Annotation, gaz, spans, context, dateline) -> list[_Unit]:
 
 
 def _margin(u: _Unit) -> float:
-    """How sure the pick is against the runner-up (a logistic of the score gap): a common name (Richmond)
-    decided by its context is sure even though it has dozens of namesakes."""
-    if len(u.scores) < 2:
+    """How sure the pick is against the best reading in another first-level division (a logistic of the
+    score gap): a common name (Richmond) decided by its context is sure even though it has dozens of
+    namesakes, and a town is no rival of its own province."""
+    best = u.cands[u.best].entry
+    home = (best.cc, best.admin1 or best.name)
+    rivals = [sc for c, sc in zip(u.cands, u.scores) if (c.entry.cc, c.entry.admin1 or c.entry.name) != home]
+    if not rivals:                   # the town and its own province are one answer, not rivals
         return 1.0
-    top = sorted(u.scores, reverse=True)
-    return 1.0 / (1.0 + math.exp(-(top[0] - top[1])))
+    return 1.0 / (1.0 + math.exp(-(u.scores[u.best] - max(rivals))))
 
 
 def _sure_home(u: _Unit) -> bool:
