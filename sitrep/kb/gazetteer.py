@@ -560,7 +560,8 @@ def _base() -> Gazetteer:
 # --------------------------------------------------------------------------- cue words and datelines
 def _alternation(words) -> str:
     """A regex alternation of phrases, longest first, spaces matching any whitespace."""
-    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(set(words), key=lambda x: (-len(x), x)))
+    ordered = sorted(set(words), key=lambda x: (-len(x), x))
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """News datelines: the place a report was filed from, written before its first sentence.
 
 "MILWAUKEE —", "KANSAS CITY, Mo. (AP) —", "PROVIDENCE, R.I. (WPRI) –", "ALLEN (CBSDFW.COM) –",
-"DAMASCUS, Syria (Reuters) -", "Aleppo, SANA-". It opens a line, or follows the headline's full stop or the byline's date when a text has no line breaks. The
-place is written in capitals, or in ordinary case when a
-news source in parentheses or a known agency (``datelines.yaml``) signs it; a division or country may follow
-after a comma. Only a line of the report's opening counts: a dateline opens a report.
+"DAMASCUS, Syria (Reuters) -", "Aleppo, SANA-". It opens a line, or follows the headline's full stop or
+the byline's date when a text has no line breaks. The place is written in capitals, or in ordinary case
+when a news source in parentheses or a known agency (``datelines.yaml``) signs it; a division or country
+may follow after a comma. Only a line of the report's opening counts: a dateline opens a report.
 Whether the name is a place is the gazetteer's call (``sitrep.resolve.places``).
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ def dateline_candidates(text: str, agency: re.Pattern | None = None) -> list[Dat
         name, region, source = m.group("name"), m.group("region"), m.group("source")
         at_line = m.start() == 0 or text[m.start() - 1] == "\n"
         if not at_line and not _capitals(name):
-            continue                               # after a full stop or a byline's date only a capitals dateline counts
+            continue                     # after a full stop or a byline's date only capitals count
         if region and agency is not None and agency.fullmatch(region):
             region, source = None, region          # "Aleppo, SANA-": the agency, not a region
         if m.group("dash") == ":" and (source or not _capitals(name)):

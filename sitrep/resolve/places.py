@@ -848,8 +848,9 @@ def _nearby_names(ann: Annotation, gaz, spans, units) -> list[tuple[int, int, st
 
 def _context_names(ann: Annotation, gaz, spans) -> list[tuple[int, int, str]]:
     """Names of countries, states, counties and large cities inside organisation names ("the Ohio Department
-    of Health", "Laurel County Sheriff's Office", "the Chicago Police Department"). They are not place mentions, but they say which state or
-    county the document is about, so they vote in the resolution of the other names."""
+    of Health", "Laurel County Sheriff's Office", "the Chicago Police Department"). They are not place
+    mentions, but they say which state or county the document is about, so they vote in the resolution
+    of the other names."""
     taken = _Taken(len(ann.doc.text), [(a, b) for a, b, _ in spans])
     venue, org = gaz.cues.patterns["venue_end"], gaz.cues.patterns["org_word"]
     out = []
