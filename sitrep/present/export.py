@@ -31,8 +31,11 @@ def _interval(d: DateInterval | None, basis: bool = True) -> dict | None:
 def _place(p: Place | None) -> dict | None:
     if p is None:
         return None
-    return {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
-            "precision": p.precision, "gazetteer_id": p.gazetteer_id}
+    out = {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+           "precision": p.precision, "gazetteer_id": p.gazetteer_id}
+    if p.basis:
+        out["basis"] = p.basis
+    return out
 
 
 def _actor(a: Actor | None, role: bool = True) -> dict | None:
