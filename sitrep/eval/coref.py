@@ -803,9 +803,10 @@ def evaluate(data: Path, config=None, params: CorefParams | None = None, topics:
             "p": round(tp / len(pred_ids), 4) if pred_ids else 0.0, "r": round(tp / len(gold_ids), 4),
             "matching": "a predicted token inside a gold mention's span"}},
         "hand_rules": _scores(key, system(docs_s, gold_m, p)),
-        "baseline_lemma": _scores(key, lemma_baseline(gold_m, groups)) | {"pooled": _scores(key, lemma_baseline(gold_m))},
+        "baseline_lemma": _scores(key, lemma_baseline(gold_m, groups)) | {
+            "pooled": _scores(key, lemma_baseline(gold_m))},
         "evaluation": how, "scored_topics": scored,
-        "parts": {part: sorted({topic for topic in scored if topic_part(topic) == part}) for part in ("tune", "heldout")},
+        "parts": {part: sorted(t for t in scored if topic_part(t) == part) for part in ("tune", "heldout")},
         "documents": len(docs_s), "mentions": len(gold_m), "gold_clusters": len(key),
         "doc_clusters": len(set(groups.values())),
     }
@@ -813,7 +814,8 @@ def evaluate(data: Path, config=None, params: CorefParams | None = None, topics:
 
 def format_table(result: dict) -> str:
     ev = result.get("evaluation", {})
-    rows = [("learned, gold mentions", result["gold_mentions"]), ("learned, our mentions", result["predicted_mentions"]),
+    rows = [("learned, gold mentions", result["gold_mentions"]),
+            ("learned, our mentions", result["predicted_mentions"]),
             ("hand-weighted rules, gold mentions", result.get("hand_rules", {})),
             ("lemma baseline, doc clusters", result["baseline_lemma"]),
             ("lemma baseline, pooled", result["baseline_lemma"].get("pooled", {}))]

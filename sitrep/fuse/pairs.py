@@ -363,22 +363,22 @@ def prior_votes(ctx, i, j):
 
 
 def _prior(ctx, i, j) -> tuple[np.ndarray, np.ndarray]:
-    cache = ctx.__dict__.setdefault("_prior_cache", {})
-    key = (id(i), id(j))
-    if key not in cache:
-        if ctx.prior is None:
-            cache[key] = (np.zeros(len(i)), np.zeros(len(i)))
-        else:
-            lem = [v.lemma for v in ctx.views]
-            memo: dict[tuple[int, int], tuple[float, float]] = {}
-            odds, votes = np.zeros(len(i)), np.zeros(len(i))
-            for r, (a, b) in enumerate(zip(ctx.lemma_ids[i].tolist(), ctx.lemma_ids[j].tolist())):
-                k = (a, b) if a <= b else (b, a)
-                if k not in memo:
-                    memo[k] = ctx.prior.log_odds(lem[i[r]], lem[j[r]])
-                odds[r], votes[r] = memo[k]
-            cache[key] = (odds, votes)
-    return cache[key]
+    """Both prior columns, computed once for the pair arrays last asked (the two features share them)."""
+    last = ctx.__dict__.get("_prior_last")
+    if last is not None and last[0] is i and last[1] is j:
+        return last[2]
+    n = len(i)
+    odds, votes = np.zeros(n), np.zeros(n)
+    if ctx.prior is not None:
+        lem = [v.lemma for v in ctx.views]
+        memo: dict[tuple[int, int], tuple[float, float]] = {}
+        for r, (a, b) in enumerate(zip(ctx.lemma_ids[i].tolist(), ctx.lemma_ids[j].tolist())):
+            k = (a, b) if a <= b else (b, a)
+            if k not in memo:
+                memo[k] = ctx.prior.log_odds(lem[i[r]], lem[j[r]])
+            odds[r], votes[r] = memo[k]
+    ctx.__dict__["_prior_last"] = (i, j, (odds, votes))      # holds i and j, so their ids are not reused
+    return odds, votes
 
 
 def _vector_sim(kind: str, doc: str) -> FeatureFn:
