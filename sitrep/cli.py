@@ -489,12 +489,15 @@ def eval_quotes(data, limit, as_json):
 
 @eval_group.command("coref")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
+@click.option("--cv", type=int, default=None,
+              help="K-fold cross-validation over topics (train on K-1 folds, score the held-out one) instead of "
+                   "scoring the shipped model on the topics it was not trained on.")
 @JSON_OPTION
-def eval_coref(data, as_json):
-    """Cross-document event coreference on ECB+: MUC, B³, CEAF-e, CoNLL F1."""
+def eval_coref(data, cv, as_json):
+    """Cross-document event coreference on ECB+: MUC, B³, CEAF-e, CoNLL F1 on topics the model did not train on."""
     from sitrep.eval import coref
 
-    result = coref.evaluate(data)
+    result = coref.evaluate(data, cv=cv)
     _report(result, as_json, coref.format_table(result))
 
 
