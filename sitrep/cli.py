@@ -51,7 +51,12 @@ def main(verbose: bool) -> None:
     Start with `sitrep run FOLDER --out report/` and open report/report.html.
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
+    if not verbose:
+        # libraries log about each odd page they meet ("empty HTML tree"); the input's own error line
+        # says what matters, so without --verbose only sitrep's own messages reach stderr
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: record.name.split(".")[0] == "sitrep")
 
 
 # ---------------------------------------------------------------------------------------- run

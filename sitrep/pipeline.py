@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from sitrep.config import DATA_DIR, PIPELINE_VERSION, Config
+from sitrep.ingest.readers import INTERNAL
 from sitrep.records import Document, Extraction, IngestError, Incident, Skipped, Violation
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,8 @@ def process_document(doc: Document, config: Config) -> Extraction | IngestError:
     try:
         return process_annotation(annotator.annotate(doc), kb)
     except Exception as exc:  # noqa: BLE001 — one bad document must not stop the run
-        log.exception("extraction failed for %s", doc.path)
-        return IngestError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}")
+        log.debug("extraction failed for %s", doc.path, exc_info=True)
+        return IngestError(doc.path, f"{INTERNAL} in extraction ({type(exc).__name__}: {exc})")
 
 
 def _process_batch(docs: list[Document], config: Config) -> list[Extraction | IngestError]:
@@ -131,8 +132,8 @@ def _process_batch(docs: list[Document], config: Config) -> list[Extraction | In
         try:
             out.append(process_annotation(ann, kb))
         except Exception as exc:  # noqa: BLE001
-            log.exception("extraction failed for %s", doc.path)
-            out.append(IngestError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
+            log.debug("extraction failed for %s", doc.path, exc_info=True)
+            out.append(IngestError(doc.path, f"{INTERNAL} in extraction ({type(exc).__name__}: {exc})"))
     return out
 
 

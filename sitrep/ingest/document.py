@@ -83,7 +83,7 @@ def to_document(raw: RawInput, config: Config) -> Document | IngestError:
     except RecursionError:
         return IngestError(raw.path, "nested too deeply to process")
     except Exception as e:  # noqa: BLE001 — the last line of defence: one document never stops a run
-        log.warning("ingest failure on %s", raw.path, exc_info=True)
+        log.debug("ingest failure on %s", raw.path, exc_info=True)
         return IngestError(raw.path, f"{INTERNAL} while processing ({type(e).__name__}: {e})")
 
 

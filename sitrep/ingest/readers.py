@@ -566,7 +566,7 @@ def _read_file(path: Path, config: Config) -> Iterator[Item]:
         yield IngestError(spath, "too large to read in memory")
     except Exception as e:  # noqa: BLE001 — the last line of defence: one bad file never stops the walk
         records += 1
-        log.warning("reader failure on %s", spath, exc_info=True)
+        log.debug("reader failure on %s", spath, exc_info=True)
         yield IngestError(spath, f"{INTERNAL} while reading ({type(e).__name__}: {e})")
     if unlisted:
         yield IngestError(spath, f"{unlisted:,} more bad records in this file (the first "

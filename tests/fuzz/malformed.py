@@ -145,9 +145,9 @@ def _mutate(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
             data.replace(b"encoding=\"utf-8\"", b"encoding=\"x-bogus\"").replace(b"<?xml version=\"1.0\"?>",
                                                                                 b"<?xml version=\"1.0\" encoding=\"ebcdic\"?>")
     if kind == 13:
-        return name, ("\u200b" * 1000 + BODY * rng.choice([1, 200])).encode()
+        return name, ("\u200b" * 1000 + BODY * rng.choice([1, 50])).encode()
     if kind == 14:                                                           # long line of no breaks
-        return name, b"word " * rng.choice([10, 50_000])
+        return name, b"word " * rng.choice([10, 5_000])
     return name, _flip(rng, data, 1)
 
 
@@ -158,14 +158,14 @@ def hostile_names(rng: random.Random) -> str | bytes:
     if kind == 0:
         return "x\nerror fake.txt: forged " + base
     if kind == 1:
-        return "[red]" + base + "[/red]"
+        return "[red]" + base + "[bold]"             # console markup ("/" cannot be in a file name)
     if kind == 2:
         return b"\xff\xfe-" + base.encode()                                  # not UTF-8
     if kind == 3:
         return "." + base
     if kind == 4:
         return "\x1b[31m" + base
-    return "[/x]" + base
+    return "[link=x]" + base + "[]"
 
 
 def mutants(rng: random.Random) -> Iterator[tuple[str | bytes, bytes]]:

@@ -1,0 +1,171 @@
+"""Run sitrep over many malformed files, 50 to a folder, and count what became of each.
+
+    python scripts/fuzz_batches.py --files 10000 --work /tmp/fuzz [--seed 0] [--ingest-only] [--json OUT]
+
+Each batch folder holds files from ``tests/fuzz/malformed.py`` (damaged samples of every format, hostile
+names, a good sample every twelfth file) and a FIFO. Two passes per batch:
+  1. the readers and ``to_document`` file by file: every file must end as documents or error lines
+     (a "silent drop" otherwise), no reason may come from the blanket handler ("internal error");
+     the time of each file is kept (the slowest are printed);
+  2. ``sitrep run FOLDER`` as a user runs it (a fresh store per batch): it must exit 0 or 1, every
+     stderr line must be a known kind of line, one error line per error counted, each path shown
+     escaped and on one line; the batch's wall time is kept (limit: 60 s).
+Prints counts by outcome and the problems found, and writes them as JSON with --json.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.fuzz.malformed import write_corpus  # noqa: E402
+
+LINE_KINDS = re.compile(r"^(error |skipped |wrote |error: |\d+ documents: |(WARNING|ERROR) sitrep\.)")
+
+
+def reason_class(reason: str) -> str:
+    """The kind of a reason, without the details (numbers, names)."""
+    r = re.sub(r"\(.*", "", reason)
+    r = re.sub(r"[\d,]+", "N", r)
+    return r.strip()[:60]
+
+
+def ingest_pass(folder: Path, config) -> tuple[dict, list, list]:
+    from sitrep.ingest import iter_inputs, to_document
+    from sitrep.ingest.readers import INTERNAL, safe_path
+    from sitrep.ingest import RawInput
+    from sitrep.records import IngestError, Skipped
+
+    names = sorted(os.listdir(os.fsencode(folder)))
+    outcomes: dict[str, list[str]] = {safe_path(os.path.join(os.fsencode(folder), n)): [] for n in names}
+    problems, timings = [], []
+    for name in names:
+        path = os.path.join(os.fsencode(folder), name)
+        key = safe_path(path)
+        t0 = time.perf_counter()
+        items = list(iter_inputs([os.fsdecode(path)], config))
+        for item in items:
+            if isinstance(item, RawInput):
+                item = to_document(item, config)
+            if isinstance(item, Skipped):
+                outcomes[key].append("skipped")
+            elif isinstance(item, IngestError):
+                outcomes[key].append("error: " + reason_class(item.reason))
+                if item.reason.startswith(INTERNAL):
+                    problems.append(("blanket handler", key, item.reason[:300]))
+            else:
+                outcomes[key].append("document")
+        timings.append((time.perf_counter() - t0, key))
+        if not items:
+            problems.append(("silent drop", key, ""))
+    return outcomes, problems, timings
+
+
+def proc_exc(res) -> bool:
+    return res.exception is not None and not isinstance(res.exception, SystemExit)
+
+
+def cli_pass(folder: Path, db: Path) -> tuple[float, list, dict]:
+    """``sitrep run FOLDER`` in this process (models stay loaded between batches, as in one long run)."""
+    from click.testing import CliRunner
+
+    from sitrep.cli import main as cli
+    t0 = time.perf_counter()
+    res = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db)])
+    wall = time.perf_counter() - t0
+
+    class proc:
+        returncode = res.exit_code if res.exception is None or isinstance(res.exception, SystemExit) else -1
+        stderr = (res.stderr + ("".join(__import__("traceback").format_exception(res.exception))
+                                if proc_exc(res) else "")).encode()
+    problems = []
+    stderr = proc.stderr.decode("utf-8", "replace")
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    if proc.returncode not in (0, 1):
+        problems.append(("crash", str(folder), f"exit {proc.returncode}: {stderr[-500:]}"))
+    for ln in lines:
+        if not LINE_KINDS.match(ln):
+            problems.append(("unclear line", str(folder), ln[:300]))
+    summary = next((ln for ln in lines if re.match(r"^\d+ documents: ", ln)), "")
+    m = re.search(r"(\d+) errors, (\d+) skipped", summary)
+    if not m:
+        problems.append(("no summary line", str(folder), stderr[-300:]))
+    else:
+        n_err = sum(1 for ln in lines if ln.startswith("error "))
+        n_skip = sum(1 for ln in lines if ln.startswith("skipped "))
+        if (n_err, n_skip) != (int(m.group(1)), int(m.group(2))):
+            problems.append(("line count", str(folder), f"{n_err} error lines, {n_skip} skipped lines; {summary}"))
+    counts = {"exit": proc.returncode}
+    return wall, problems, counts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=1000)
+    ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/sitrep-fuzz"))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ingest-only", action="store_true")
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args()
+
+    from sitrep.config import Config
+    config = Config()
+    outcome_counts: collections.Counter = collections.Counter()
+    file_counts: collections.Counter = collections.Counter()
+    problems: list = []
+    timings: list = []
+    batch_walls: list = []
+    n_batches = -(-a.files // a.batch)
+    reported = 0
+    for b in range(n_batches):
+        folder = a.work / f"batch-{b:04d}"
+        n = min(a.batch, a.files - b * a.batch)
+        write_corpus(str(folder), n, seed=a.seed * 100_000 + b)
+        if hasattr(os, "mkfifo") and not (folder / "zz.fifo.txt").exists():
+            os.mkfifo(folder / "zz.fifo.txt")
+        outcomes, probs, times = ingest_pass(folder, config)
+        problems += probs
+        timings += times
+        for key, outs in outcomes.items():
+            outcome_counts.update(outs)
+            kinds = {o.split(":")[0] for o in outs}
+            file_counts["files"] += 1
+            file_counts["with a document" if "document" in kinds else
+                        "skipped (hidden)" if kinds == {"skipped"} else
+                        "error lines only" if kinds else "silent drop"] += 1
+        if not a.ingest_only:
+            wall, probs, _ = cli_pass(folder, a.work / f"batch-{b:04d}.db")
+            problems += probs
+            batch_walls.append((wall, str(folder)))
+            if wall > 60:
+                problems.append(("slow batch", str(folder), f"{wall:.1f} s"))
+        for p in problems[reported:]:
+            print("problem:", *p, file=sys.stderr, flush=True)
+        reported = len(problems)
+        print(f"batch {b + 1}/{n_batches}: {len(problems)} problems so far", file=sys.stderr, flush=True)
+    timings.sort(reverse=True)
+    batch_walls.sort(reverse=True)
+    report = {
+        "files": dict(file_counts),
+        "outcomes": dict(outcome_counts.most_common()),
+        "problems": collections.Counter(p[0] for p in problems),
+        "problem_examples": problems[:30],
+        "slowest_files": [(round(t, 2), k) for t, k in timings[:10]],
+        "slowest_batches": [(round(t, 1), k) for t, k in batch_walls[:5]],
+    }
+    print(json.dumps(report, indent=1, ensure_ascii=False, default=str))
+    if a.json:
+        a.json.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
