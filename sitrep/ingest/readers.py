@@ -18,6 +18,7 @@ import os
 import stat
 import sys
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -316,8 +317,13 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
             raise _Bad("empty file")
+        archive = ArchiveIterator(fh)
         try:
-            for record in ArchiveIterator(fh):
+            while True:
+                with _quiet_stderr():                # warcio prints its warnings on stderr
+                    record = next(archive, None)
+                if record is None:
+                    break
                 seen += 1
                 if record.rec_type != "response":
                     continue
@@ -326,7 +332,8 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
                     continue
                 rid = record.rec_headers.get_header("WARC-Record-ID") or str(count)
                 rid = rid.strip("<>").removeprefix("urn:uuid:")
-                body = record.content_stream().read(config.max_bytes + 1)
+                with _quiet_stderr():
+                    body = record.content_stream().read(config.max_bytes + 1)
                 count += 1
                 expanded += len(body)
                 _check_expansion(expanded, fh.tell(), config)
@@ -347,6 +354,9 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
             yield IngestError(spath, f"damaged WARC record header after {count} record(s) "
                                      f"({type(e).__name__}: {e})")
             return
+        if archive.err_count:
+            yield IngestError(spath, f"{archive.err_count} WARC record(s) whose length header is wrong "
+                                     f"(Content-Length): read as far as they could be")
         if seen and not count:
             raise _Bad(f"no HTML response record among the {seen} WARC record(s)")
         if not seen:
@@ -355,6 +365,17 @@ def read_warc(path: Path, config: Config) -> Iterator[Item]:
         problem = _gzip_problem(fh, config)
     if problem:
         yield IngestError(spath, f"truncated or corrupt WARC after {count} record(s): {problem}")
+
+
+@contextmanager
+def _quiet_stderr():
+    """Hold what a library writes straight to stderr (warcio's warnings span several lines and name no
+    file): the reader reports the problem as the file's own error line instead."""
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def _check_expansion(expanded: int, compressed: int, config: Config) -> None:

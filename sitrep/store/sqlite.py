@@ -79,13 +79,14 @@ class SQLiteStore:
     @staticmethod
     def _connect(path: str, readonly: bool) -> sqlite3.Connection:
         if path == ":memory:":
-            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         if not readonly:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             # transactions are explicit; openers wait for each other's locks
-            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         uri = Path(path).resolve().as_uri()
-        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                             check_same_thread=False)
         try:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return db
@@ -93,7 +94,7 @@ class SQLiteStore:
             # a store left in WAL mode in a folder we may not write: no shared-memory file can be made,
             # so read the file as it is (nobody can be writing it: we could not either)
             db.close()
-            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
     # ------------------------------------------------------------------ schema
     @property
