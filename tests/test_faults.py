@@ -458,3 +458,36 @@ def test_config_default_limits_read_a_large_jsonl_but_not_a_bomb(tmp_path):
     assert len(items) <= Config().max_listed_errors + 3
     reasons = [x.reason for x in items if x.path == str(bomb)]
     assert any("decompression bomb" in r or "record limit" in r for r in reasons), reasons
+
+
+# --------------------------------------------------------------------------- safe in exports
+def test_every_html_output_has_a_strict_csp(tmp_path):
+    import base64
+    import hashlib
+    import re
+    from html import unescape
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(EXAMPLES), "--db", str(tmp_path / "s.db"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = sorted(out.glob("*.html"))
+    assert [p.name for p in pages] == ["index.html", "report.html"]
+
+    def sha(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        (policy,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+        rules = dict((r.split()[0], r.split()[1:]) for r in policy.split("; "))
+        assert rules["default-src"] == ["'none'"] and rules["base-uri"] == ["'none'"], page.name
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, page.name
+        assert html.index("Content-Security-Policy") < html.index("<style>"), page.name   # before what it guards
+        for script in re.findall(r"<script>(.*?)</script>", html, flags=re.S):
+            assert sha(script) in rules["script-src"], page.name
+        assert re.findall(r"<script[^>]+src=", html) == []                                 # nothing loaded
+        for style in re.findall(r"<style>(.*?)</style>", html, flags=re.S):
+            assert sha(style) in rules["style-src"], page.name
+        for attr in set(re.findall(r'\sstyle="([^"]*)"', html)):
+            assert sha(unescape(attr)) in rules["style-src"], (page.name, attr)
+        assert rules["img-src"] == ["data:"]
