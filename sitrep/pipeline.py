@@ -388,7 +388,7 @@ def check_output(out: Path) -> None:
     """Raise ``OutputError`` unless files can be made in ``out`` (made when missing)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=STAGE_PREFIX, dir=out)
+        fd, probe = tempfile.mkstemp(prefix=".sitrep-probe-", dir=out)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
