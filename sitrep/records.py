@@ -243,7 +243,8 @@ class Extraction:
 @dataclass
 class Disagreement:
     field: str                         # counts.killed | date | location | actors.source | ...
-    values: list[dict]                 # [{"value", "doc", "outlet", "published"}]
+    values: list[dict]                 # [{"value", "doc", "outlet", "published"}], oldest report first
+    label: str = ""                    # the field as people say it: killed, date, place, perpetrator ...
 
 
 @dataclass

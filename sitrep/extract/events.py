@@ -33,6 +33,7 @@ from functools import lru_cache
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
 from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
+from sitrep.extract.types import NONE, decide_types
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
@@ -605,7 +606,7 @@ def _count_owner(st, cands, doc):
     for c in cands:
         if word in c.tokens or (c.head is not None and c.head.i == word.i):
             return c, True
-    wanted = ("COERCE",) if st.kind == "arrested" else ("ASSAULT", "COERCE")
+    wanted = ("COERCE",) if st.kind in ("arrested", "detained") else ("ASSAULT", "COERCE")
     pool = [c for c in cands if c.type in wanted] or [c for c in cands if c.type in ("ASSAULT", "COERCE")]
     return min(pool, key=lambda c: (abs(c.tok.i - word.i), c.tok.i), default=None), False
 
@@ -622,7 +623,7 @@ def _assign_counts(sent, cands, statements):
         have = owner.counts.get(st.kind)
         if have is None or (explicit and st.count.value > have.value):
             owner.counts[st.kind] = st.count
-        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested"):
+        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested", "detained"):
             victim = _victim_group(doc[st.group if st.group is not None else st.victim])
             if victim is not None and victim not in owner.victims:
                 owner.victims.append(victim)
@@ -670,10 +671,17 @@ def _casualty_events(statements, cands, doc) -> list[_Cand]:
     return [_Cand([word], "ASSAULT", None, word.i + 1)]
 
 
-def _sentence_events(sent, trig, timex_heads, lex) -> list[_Cand]:
-    statements = count_statements(sent, lex)
+def sentence_candidates(sent, trig, statements) -> list[_Cand]:
+    """Trigger candidates of one sentence as the lexicon types them (before the learned typing)."""
     cands = [c for c in find_triggers(sent, trig) if not _stance_modifier(c)]
-    cands += _casualty_events(statements, cands, sent.doc)
+    return cands + _casualty_events(statements, cands, sent.doc)
+
+
+def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Cand]:
+    statements = count_statements(sent, lex)
+    cands = sentence_candidates(sent, trig, statements)
+    # the learned type (the lexicon's as feature and fallback), and main verbs the lexicon does not know
+    cands = decide_types(cands, sent, trig, type_model, make=lambda tok: _Cand([tok], NONE, None, tok.i + 1))
     if not cands:
         return []
     for c in cands:
@@ -822,7 +830,7 @@ def _in_name(tok, own: set, name_heads) -> bool:
 
 
 _PERIOD_TO_NOW = re.compile(r"\b(?:recent|past|last|previous)\s+(?:few\s+|several\s+|\d+\s+)?"
-                            r"(?:days|weeks|months|years)\b|\bso far\b", re.I)
+                            r"(?:days|weeks|months|years)\b|\bso far\b|\bto date\b|\bthis\s+year\b", re.I)
 
 
 def _running_toll(c: _Cand, trig) -> bool:
@@ -858,10 +866,12 @@ def _running_toll(c: _Cand, trig) -> bool:
            and not (t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head in verbs)
            for t in c.tokens):
         return False
-    # displacement told in the perfect ("N have been displaced") is a running total, not one happening
-    perfect_displaced = set(c.counts) <= {"displaced"} and any(
-        ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
-    return bool(since) or perfect_displaced or (
+    # displacement told in the perfect ("N have been displaced") is a running total, not one happening;
+    # so is any count told in the perfect over a period up to now ("N have been killed so far this year")
+    perfect = any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
+    clause_text = " ".join(w.text for v in clauses for w in v.subtree)
+    return bool(since) or (perfect and set(c.counts) <= {"displaced"}) or (
+        perfect and bool(_PERIOD_TO_NOW.search(clause_text))) or (
         c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
 
 
@@ -1045,6 +1055,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     """One EventMention per event mention in the document (actors, place, dates unresolved)."""
     trig = kb.ontology.triggers()
     lex = kb.ontology.casualties()
+    type_model = kb.ontology.type_model()
     doc = ann.nlp_doc
     text = ann.doc.text
     timex_heads = _timex_tokens(ann)
@@ -1052,7 +1063,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     out: list[EventMention] = []
     for sent in doc.sents:
         try:
-            cands = _sentence_events(sent, trig, timex_heads, lex)
+            cands = _sentence_events(sent, trig, timex_heads, lex, type_model)
         except Exception as exc:   # one odd sentence must not lose the document
             log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
             continue
