@@ -162,6 +162,24 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
+def _load_before_fork(config: Config) -> None:
+    """Load the models and the knowledge base once, here, before the workers are forked, and freeze them
+    out of the garbage collector's reach: the workers then share those pages with this process instead of
+    each loading its own copy (hundreds of MB per worker)."""
+    import gc
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return
+    from sitrep.records import Published
+
+    warm = Document(id="warm", path="warm", text="Shelling hit the town of Idlib on Monday, killing two people.",
+                    published=Published("2020-01-01", status="stated"))
+    _process_batch([warm], config)
+    gc.collect()
+    gc.freeze()
+
+
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while chunk := list(islice(it, size)):
@@ -192,6 +210,7 @@ def extract_all(docs: Iterable[Document], config: Config, progress: Progress | N
         for batch in _chunks(docs, size):
             yield from report(batch, _process_batch(batch, config))
         return
+    _load_before_fork(config)
     pool = ProcessPoolExecutor(min(workers, -(-total // size)), initializer=_die_with_parent,
                                initargs=(os.getpid(),))
     finished = False
