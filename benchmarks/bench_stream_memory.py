@@ -40,6 +40,13 @@ FILLER = ["Talks between the parties were expected to resume later in the week."
           "The governor called for calm and promised an investigation."]
 
 
+SYLLABLES = ["ka", "ra", "mi", "do", "sel", "tan", "bur", "ha", "lo", "nes", "vi", "qar", "zu", "fen", "ol"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+
+
 def article(rng: random.Random, k: int) -> dict:
     town = rng.choice(TOWNS)
     day = f"2021-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
@@ -48,7 +55,11 @@ def article(rng: random.Random, k: int) -> dict:
         n = rng.randint(1, 40)
         paras.append(f"{rng.choice(ACTORS).capitalize()} {rng.choice(VERBS)} {rng.choice(THINGS)} in "
                      f"{rng.choice(TOWNS)} on the {rng.randint(1, 28)}th, killing {n} people and wounding "
-                     f"{n + rng.randint(0, 30)}, {rng.choice(SAY)}. " + " ".join(rng.sample(FILLER, 2)))
+                     f"{n + rng.randint(0, 30)}, {rng.choice(SAY)}. " + " ".join(rng.sample(FILLER, 1))
+                     + f" Residents of {_word(rng).capitalize()} said {_word(rng)} {_word(rng)} and "
+                     f"{_word(rng)} were {rng.choice(['closed', 'damaged', 'crowded', 'quiet'])} after the "
+                     f"{_word(rng)} {rng.choice(['market', 'meeting', 'convoy', 'storm'])} of "
+                     f"{_word(rng).capitalize()} {_word(rng).capitalize()}.")
     return {"title": f"Fighting near {town}: report {k}", "maintext": "\n\n".join(paras), "date_publish": day,
             "url": f"https://news.example.org/{day}/{k}", "source_domain": "news.example.org",
             "authors": [f"Reporter {k % 97}"], "language": "en"}
