@@ -443,21 +443,24 @@ def test_strict_run_fails_on_an_input_error(tmp_path):
     assert CliRunner().invoke(main, ["run", str(corpus), "--db", str(tmp_path / "b.db"), "--strict"]).exit_code == 1
 
 
-def test_config_default_limits_read_a_large_jsonl_but_not_a_bomb(tmp_path):
+def test_gzip_bombs_are_cut_by_expanded_size_and_record_count(tmp_path):
     import gzip
 
-    bomb = tmp_path / "bomb.jsonl.gz"
-    with gzip.open(bomb, "wb", compresslevel=9) as f:
-        for _ in range(20):
-            f.write(b"{}\n" * 1_000_000)
     from sitrep.ingest import iter_inputs
 
-    t0 = time.time()
-    items = list(iter_inputs([bomb], Config()))
-    assert time.time() - t0 < 120
-    assert len(items) <= Config().max_listed_errors + 3
-    reasons = [x.reason for x in items if x.path == str(bomb)]
-    assert any("decompression bomb" in r or "record limit" in r for r in reasons), reasons
+    big_lines = tmp_path / "big.jsonl.gz"                # 40 MB from a few KB: cut by the expansion ratio
+    with gzip.open(big_lines, "wb", compresslevel=9) as f:
+        for _ in range(40):
+            f.write(b'{"maintext": "' + b"a" * 1_000_000 + b'"}\n')
+    many = tmp_path / "many.jsonl.gz"                    # tiny records: cut by the record count
+    with gzip.open(many, "wb") as f:
+        f.write(b"{}\n" * 200_000)
+    config = Config(max_bytes=2_000_000, max_records=50_000)
+    big = list(iter_inputs([big_lines], config))
+    assert "a decompression bomb?" in big[-1].reason and len(big) <= 20
+    small = list(iter_inputs([many], config))
+    assert len(small) == config.max_listed_errors + 2
+    assert "record limit" in small[-2].reason and small[-1].reason.startswith("49,900 more bad records")
 
 
 # --------------------------------------------------------------------------- safe in exports
