@@ -311,6 +311,8 @@ def ingest(store, paths: list[str], config: Config, result: RunResult, progress:
                     old = store.document(doc.id)
                     if old is not None and old.text != doc.text:
                         store.drop_extraction(doc.id)
+                elif held.raw_hash:
+                    store.put_input(held.raw_hash, doc.id, held.path)     # a re-run skips its bytes
                 pending[doc.id] = doc
             else:
                 store.put_input(raw_hash, doc.id, doc.path)
