@@ -7,9 +7,9 @@ names, a good sample every twelfth file) and a FIFO. Two passes per batch:
   1. the readers and ``to_document`` file by file: every file must end as documents or error lines
      (a "silent drop" otherwise), no reason may come from the blanket handler ("internal error");
      the time of each file is kept (the slowest are printed);
-  2. ``sitrep run FOLDER`` as a user runs it (a fresh store per batch): it must exit 0 or 1, every
-     stderr line must be a known kind of line, one error line per error counted, each path shown
-     escaped and on one line; the batch's wall time is kept (limit: 60 s).
+  2. ``sitrep run FOLDER`` as a user runs it (in this process, a fresh store per batch; every
+     ``--cli-every``th batch): it must exit 0 or 1, every stderr line must be a known kind of line, one
+     error line per error counted; the batch's CPU and wall time are kept (limit: 60 s of CPU).
 Prints counts by outcome and the problems found, and writes them as JSON with --json.
 """
 from __future__ import annotations
@@ -68,28 +68,23 @@ def ingest_pass(folder: Path, config) -> tuple[dict, list, list]:
     return outcomes, problems, timings
 
 
-def proc_exc(res) -> bool:
-    return res.exception is not None and not isinstance(res.exception, SystemExit)
-
-
 def cli_pass(folder: Path, db: Path) -> tuple[float, list, dict]:
     """``sitrep run FOLDER`` in this process (models stay loaded between batches, as in one long run)."""
+    import traceback
+
     from click.testing import CliRunner
 
     from sitrep.cli import main as cli
     t0, c0 = time.perf_counter(), time.process_time()
     res = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db)])
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-
-    class proc:
-        returncode = res.exit_code if res.exception is None or isinstance(res.exception, SystemExit) else -1
-        stderr = (res.stderr + ("".join(__import__("traceback").format_exception(res.exception))
-                                if proc_exc(res) else "")).encode()
+    crashed = res.exception is not None and not isinstance(res.exception, SystemExit)
+    returncode = -1 if crashed else res.exit_code
+    stderr = res.stderr + ("".join(traceback.format_exception(res.exception)) if crashed else "")
     problems = []
-    stderr = proc.stderr.decode("utf-8", "replace")
     lines = [ln for ln in stderr.splitlines() if ln.strip()]
-    if proc.returncode not in (0, 1):
-        problems.append(("crash", str(folder), f"exit {proc.returncode}: {stderr[-500:]}"))
+    if returncode not in (0, 1):
+        problems.append(("crash", str(folder), f"exit {returncode}: {stderr[-500:]}"))
     for ln in lines:
         if not LINE_KINDS.match(ln):
             problems.append(("unclear line", str(folder), ln[:300]))
@@ -102,7 +97,7 @@ def cli_pass(folder: Path, db: Path) -> tuple[float, list, dict]:
         n_skip = sum(1 for ln in lines if ln.startswith("skipped "))
         if (n_err, n_skip) != (int(m.group(1)), int(m.group(2))):
             problems.append(("line count", str(folder), f"{n_err} error lines, {n_skip} skipped lines; {summary}"))
-    counts = {"exit": proc.returncode, "cpu": cpu}
+    counts = {"exit": returncode, "cpu": cpu}
     return wall, problems, counts
 
 
