@@ -197,7 +197,8 @@ def test_to_document_on_any_text_and_fields(folder):
     budget = Budget(BUDGET)
 
     @SETTINGS
-    @given(content=st.one_of(st.text(max_size=2000), st.binary(max_size=2000)),
+    @given(content=st.one_of(st.text(max_size=2000), st.binary(max_size=2000),
+                             st.text(st.characters(codec=None, categories=["Cs", "Lu", "Zs"]), max_size=50)),
            fmt=st.sampled_from(["text", "html"]),
            fields=st.dictionaries(st.sampled_from(["title", "date", "url", "author", "outlet", "language",
                                                    "date_order"]),

@@ -266,3 +266,12 @@ def test_only_clutter_is_an_error():
     raw = RawInput("x.txt", "Follow us on Twitter\nShare this article\nRead more\n", "text", {})
     err = to_document(raw, Config())
     assert isinstance(err, IngestError) and "no article text" in err.reason
+
+
+def test_json_escapes_of_lone_surrogates_become_replacement_characters(tmp_path):
+    """JSON may escape any code point ("\\udcff"); a lone surrogate cannot be stored or hashed as UTF-8."""
+    f = tmp_path / "s.jsonl"
+    f.write_text(json.dumps({"maintext": BODY + " \udcff", "title": "\udcff headline"}) + "\n")
+    (raw,) = _read([f])
+    doc = to_document(raw, Config())
+    assert isinstance(doc, Document) and doc.title == "\ufffd headline" and doc.text.endswith("\ufffd")

@@ -11,7 +11,7 @@ from sitrep.ingest.dates import find_dates
 from sitrep.ingest.language import detect_language
 from sitrep.ingest.metadata import find_author, find_outlet, find_title, header_fields
 from sitrep.ingest.pubdate import find_published, header_zone
-from sitrep.ingest.readers import INTERNAL, RawInput, decode, looks_binary
+from sitrep.ingest.readers import INTERNAL, RawInput, decode, looks_binary, valid_text
 from sitrep.ingest.resources import clutter_rules, hostname, outlet_registry
 from sitrep.records import Document, IngestError, Published
 
@@ -101,7 +101,7 @@ def _to_document(raw: RawInput, config: Config) -> Document | IngestError:
     if not text.strip():
         return IngestError(raw.path, "empty document")
 
-    fields = {k: v for k, v in (raw.fields or {}).items() if v}
+    fields = {k: valid_text(str(v)) for k, v in (raw.fields or {}).items() if v}
     field_source = {k: "container" for k in fields}
     if raw.format == "html":
         text, fields, html_src = _from_html(text, fields)

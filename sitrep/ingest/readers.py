@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import zlib
@@ -91,7 +92,7 @@ def _open_regular(path: Path):
 def decode(data: bytes | str) -> str:
     """UTF-8 (with or without BOM), else the encoding charset-normalizer finds; raises ValueError."""
     if isinstance(data, str):
-        return data
+        return valid_text(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -144,11 +145,24 @@ def _fields_from(obj: dict, names: dict[str, tuple[str, ...]]) -> dict[str, str]
                 v = ", ".join(str(x) for x in v if isinstance(x, _SCALAR) and not isinstance(x, bool) and x != "")
             elif not isinstance(v, _SCALAR) or isinstance(v, bool):
                 continue
-            v = str(v).strip()
+            v = valid_text(str(v)).strip()
             if v:
                 out[key] = v
                 break
     return out
+
+
+def valid_text(s: str) -> str:
+    """``s`` with lone surrogates (JSON may escape any code point, "\\udcff" included) as U+FFFD: text
+    that UTF-8 can encode, for hashing, storing and printing."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", s)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _json_item(obj, path: str, config: Config) -> Item:
@@ -290,7 +304,6 @@ def read_csv(path: Path, config: Config) -> Iterator[Item]:
 
 def _column_date_order(rows: list[dict], columns: tuple[str, ...]) -> str | None:
     """"mdy" or "dmy" when the unambiguous numeric dates of a column all agree (4/16/2017 -> mdy)."""
-    import re
     votes = set()
     for row in rows:
         for c in columns:
