@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from sitrep.config import PIPELINE_VERSION, Config
 
@@ -41,6 +41,17 @@ def _one_line(text: object) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in s)
 
 
+def _line(text: str) -> None:
+    """One diagnostic line on stderr, as it is: never wrapped (grepping a log for a path must work), never
+    read as console markup, nothing highlighted."""
+    err.print(text, markup=False, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _fail(message: object, code: int = 2) -> None:
+    _line(f"error: {_one_line(message)}")
+    sys.exit(code)
+
+
 def _config(db: Path, **options) -> Config:
     return Config(db=db, **{k: v for k, v in options.items() if v is not None})
 
@@ -54,7 +65,13 @@ def main(verbose: bool) -> None:
     Start with `sitrep run FOLDER --out report/` and open report/report.html.
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(relativeCreated)8.0f ms %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+                        format="%(relativeCreated)8.0f ms %(levelname)s %(name)s: %(message)s", stream=sys.stderr,
+                        force=True)
+    if not verbose:
+        # libraries log about each odd page they meet ("empty HTML tree"); the input's own error line
+        # says what matters, so without --verbose only sitrep's own messages reach stderr
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: record.name.split(".")[0] == "sitrep")
 
 
 # ---------------------------------------------------------------------------------------- run
@@ -80,7 +97,9 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
     """Read PATHS (files, folders, or - for a list of paths on stdin), extract, fuse, store, report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from sitrep.pipeline import OutputError
     from sitrep.pipeline import run as run_pipeline
+    from sitrep.store import StoreError
 
     if list(paths) == ["-"]:
         paths = [line.strip() for line in sys.stdin if line.strip()]
@@ -97,38 +116,59 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in started:
                 started[stage] = time.perf_counter()
-            if done == total:
+            if total and done == total:
                 logging.getLogger("sitrep.run").info("%s: %s in %.2f s", stage, plural(total, "item"),
                                                      time.perf_counter() - started[stage])
-            if total <= 3:
+            if 0 < total <= 3:
                 return
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
+            if stage not in tasks:                   # total 0: not known yet (inputs are streamed)
+                tasks[stage] = bar.add_task(stage, total=total or None)
             bar.update(tasks[stage], completed=done)
 
-        result = run_pipeline(paths, config, progress)
+        try:
+            result = run_pipeline(paths, config, progress)
+        except (StoreError, OutputError) as exc:
+            _fail(exc)
+        except MemoryError:
+            _fail("out of memory; lower --workers, or split the input")
+        except OSError as exc:                       # a full disk or a vanished folder outside the store
+            _fail(f"{exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}")
 
+    for e in result.skipped:
+        _line(f"skipped {_one_line(e.path)}: {_one_line(e.reason)}")
     for e in result.errors:
-        err.print(f"[red]error[/red] {escape(_one_line(e.path))}: {escape(_one_line(e.reason))}",
-                  highlight=False, markup=True, soft_wrap=True)
-    c = result.counts()
-    err.print(f"{plural(c['documents'], 'document')} ({c['new_documents']} new, "
-              f"{plural(c['skipped_inputs'], 'input')} already stored), {c['extracted']} extracted, "
-              f"{plural(c['incidents'], 'incident')}, {plural(c['violations'], 'violation')}, "
-              f"{plural(c['errors'], 'error')}", highlight=False, soft_wrap=True)
+        _line(f"error {_one_line(e.path)}: {_one_line(e.reason)}")
+    _line(summary_line(result.counts()))
     for path in result.outputs:
-        err.print(f"wrote {path}", highlight=False)
+        _line(f"wrote {_one_line(path)}")
     if not result.ok or (strict and result.errors):
         sys.exit(1)
 
 
+def summary_line(c: dict) -> str:
+    """Every input's outcome, counted: a stored document, the text of one stored already, bytes read in
+    an earlier run, an error, or skipped (hidden); then what the run made of them."""
+    return (f"{c['documents']} documents: {c['new_documents']} new, {c['same_text']} inputs with the text of "
+            f"another, {c['skipped_inputs']} inputs already stored, {c['errors']} errors, {c['skipped']} skipped; "
+            f"{c['extracted']} extracted, {c['incidents']} incidents, {c['violations']} violations")
+
+
 # ---------------------------------------------------------------------------------------- browse
-def _open(db: Path):
-    from sitrep.store import open_store
+def _open(db: Path, readonly: bool = True):
+    """The store, read-only unless asked (browsing must work on a store the user cannot write)."""
+    from sitrep.store import StoreError, open_store
 
     if not db.exists():
-        raise click.ClickException(f"no store at {db}; run `sitrep run PATH --db {db}` first")
-    return open_store(Config(db=db))
+        raise click.ClickException(f"no store at {_one_line(db)}; run `sitrep run PATH --db {_one_line(db)}` first")
+    try:
+        return open_store(Config(db=db), readonly=readonly)
+    except StoreError as exc:
+        raise click.ClickException(_one_line(exc)) from exc
+
+
+def _cell(value: object) -> Text:
+    """A table cell holding any stored text as it is (a title with "[/x]" is no console markup)."""
+    return Text(str(value))
 
 
 @main.command()
@@ -141,8 +181,8 @@ def docs(db):
         table.add_column(name, no_wrap=True)
     table.add_column("title", overflow="fold", ratio=1)
     for d in store.documents():
-        table.add_row(d.id[:8], d.published.date or "—", d.published.status, d.outlet or "—",
-                      d.language or "—", (d.duplicate_of or "")[:8], d.title or "—")
+        table.add_row(*map(_cell, (d.id[:8], d.published.date or "—", d.published.status, d.outlet or "—",
+                                   d.language or "—", (d.duplicate_of or "")[:8], d.title or "—")))
     out.print(table)
 
 
@@ -159,17 +199,17 @@ def show(item_id, db):
         return
     d = store.document(item_id)
     if d is None:
-        raise click.ClickException(f"no incident or document {item_id!r} in {db} "
+        raise click.ClickException(f"no incident or document {_one_line(repr(item_id))} in {_one_line(db)} "
                                    f"(ids are listed by `sitrep events` and `sitrep docs`)")
     table = Table("field", "value", "evidence", show_lines=False)
-    table.add_row("id", d.id, "")
-    table.add_row("path", d.path, "")
+    table.add_row("id", _cell(d.id), "")
+    table.add_row("path", _cell(_one_line(d.path)), "")
     for name in ("title", "outlet", "author", "language", "url", "duplicate_of"):
-        table.add_row(name, str(getattr(d, name) or "—"), d.evidence.get(name, ""))
+        table.add_row(name, _cell(getattr(d, name) or "—"), _cell(d.evidence.get(name, "")))
     p = d.published
-    table.add_row("published", f"{p.date or '—'} ({p.status}, {p.precision})", p.evidence)
+    table.add_row("published", _cell(f"{p.date or '—'} ({p.status}, {p.precision})"), _cell(p.evidence))
     if d.removed:
-        table.add_row("removed", plural(len(d.removed), "clutter line"), "; ".join(d.removed)[:200])
+        table.add_row("removed", plural(len(d.removed), "clutter line"), _cell("; ".join(d.removed)[:200]))
     out.print(table)
     out.print()
     out.print(d.text, highlight=False, markup=False)
@@ -265,8 +305,8 @@ def events(db, type_, mode, actor, place, country, since, until, outlet, q, sort
         src = str(getattr(e, "sources", 1))
         if getattr(e, "disagreements", None):
             src += " ≠"
-        table.add_row(e.id, date, e.type, e.mode or "", e.status, e.location.name if e.location else "—",
-                      actors, counts, src)
+        table.add_row(*map(_cell, (e.id, date, e.type, e.mode or "", e.status,
+                                   e.location.name if e.location else "—", actors, counts, src)))
     out.print(table, highlight=False)
     word = "mention" if mentions else "incident"
     err.print(plural(len(rows), word) + (f" ({len(shown)} shown)" if len(shown) < len(rows) else ""),
@@ -332,13 +372,18 @@ def _mention_rows(store, params, given: dict) -> list:
               show_default=True, help="jsonl: the schema's files; csv: ACLED-style; geojson: for GIS.")
 def export(db, out, fmt):
     """Write the store as files (documents.jsonl, events.jsonl, figures.jsonl, quotes.jsonl, ...)."""
-    from sitrep.pipeline import data_fingerprint, stored_records
+    from sitrep.pipeline import OutputError, data_fingerprint, staged_output, stored_records
     from sitrep.present.export import write_exports
 
-    paths = write_exports(out, **stored_records(_open(db)), fmt=fmt,
-                          meta={"pipeline_version": PIPELINE_VERSION, "data": data_fingerprint()})
+    records = stored_records(_open(db))
+    try:
+        with staged_output(out) as stage:
+            paths = write_exports(stage, **records, fmt=fmt,
+                                  meta={"pipeline_version": PIPELINE_VERSION, "data": data_fingerprint()})
+    except OutputError as exc:
+        _fail(exc)
     for p in paths:
-        err.print(f"wrote {p}", highlight=False)
+        _line(f"wrote {_one_line(out / p.name)}")
 
 
 @main.command()
@@ -352,7 +397,7 @@ def check(agreement, db, out_dir):
     from sitrep.check import load_agreement, summarize, violation_to_dict
     from sitrep.kb import KnowledgeBase
 
-    store = _open(db)
+    store = _open(db, readonly=False)
     kb = KnowledgeBase.load(Config(db=db))
     try:
         ag = load_agreement(agreement, kb)
@@ -364,15 +409,15 @@ def check(agreement, db, out_dir):
     table = Table("status", "clause", "incident", "party", "zone", "reason")
     for v in violations:
         party = v.party.name or v.party.text if v.party else "—"
-        table.add_row(v.status, v.clause, v.event, party, v.zone or "—", v.reason)
+        table.add_row(*map(_cell, (v.status, v.clause, v.event, party, v.zone or "—", v.reason)))
     out.print(table)
     summary = summarize(violations, incidents, ag)
     for key, counts in summary.get("counts", {}).items():
         if counts:
-            out.print(f"{key}: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
+            out.print(f"{key}: " + ", ".join(f"{k} {n}" for k, n in counts.items()), markup=False, highlight=False)
     for req in summary.get("required", []):
         state = "missing" if req.get("missing") else f"reported ({len(req.get('reported', []))})"
-        out.print(f"required {req.get('clause')}: {state}")
+        out.print(f"required {req.get('clause')}: {state}", markup=False, highlight=False)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         with open(out_dir / "violations.jsonl", "w", encoding="utf-8") as fh:

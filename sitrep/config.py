@@ -36,7 +36,11 @@ class Config:
     db: Path = Path("sitrep.db")
     out: Path | None = None
     # ingest
-    max_bytes: int = 50_000_000
+    max_bytes: int = 50_000_000          # one file (or one record of a container) at most
+    max_records: int = 2_000_000         # records read from one container file at most
+    max_expanded_bytes: int = 8_000_000_000   # bytes a compressed file may expand to
+    max_expansion_ratio: int = 200       # ... and at most this many times its compressed size (bombs)
+    max_listed_errors: int = 100         # bad records of one file listed one by one; the rest counted
     json_fields: JsonFields = field(default_factory=JsonFields)
     csv_columns: CsvColumns = field(default_factory=CsvColumns)
     near_duplicate_threshold: float = 0.8

@@ -53,6 +53,12 @@ class IngestError:
     reason: str
 
 
+@dataclass
+class Skipped(IngestError):
+    """An input left out on purpose (a hidden file met in a folder walk): reported and recorded like an
+    error so that nothing is dropped silently, but no failure (``--strict`` ignores it)."""
+
+
 # --------------------------------------------------------------------------- annotate
 @dataclass
 class DateInterval:

@@ -12,7 +12,7 @@ import pytest
 
 from sitrep.config import Config
 from sitrep.ingest import RawInput, iter_inputs, to_document
-from sitrep.records import Document, IngestError
+from sitrep.records import Document, IngestError, Skipped
 
 BODY = ("Shelling struck the village of Kafr Nabl on Tuesday, local rescuers said, wounding three people. "
         "The rescuers said the shells came from positions to the south of the village.")
@@ -184,7 +184,9 @@ def test_directory_walk_and_stdin(tmp_path, monkeypatch):
     (tmp_path / "y.txt").write_text("Headline two\n\n" + BODY)
     (tmp_path / ".hidden.txt").write_text(BODY)
     items = _read([tmp_path])
-    assert sorted(pathlib.Path(x.path).name for x in items) == ["x.txt", "y.txt"]
+    assert sorted(pathlib.Path(x.path).name for x in items if isinstance(x, RawInput)) == ["x.txt", "y.txt"]
+    (hidden,) = [x for x in items if isinstance(x, Skipped)]      # reported, not dropped silently
+    assert hidden.path == str(tmp_path / ".hidden.txt") and "hidden file" in hidden.reason
     monkeypatch.setattr(sys, "stdin", io.StringIO(f"{sub / 'x.txt'}\n\n{tmp_path / 'y.txt'}\n"))
     items = list(iter_inputs(["-"], Config()))
     assert [pathlib.Path(x.path).name for x in items] == ["x.txt", "y.txt"]
@@ -221,14 +223,14 @@ def test_bad_inputs_each_give_one_clear_error(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     f = tmp_path / "locked.txt"
     f.write_text(BODY)
-    real = pathlib.Path.read_bytes
+    real = os.open
 
-    def deny(self):
-        if self.name == "locked.txt":
+    def deny(path, *args, **kwargs):
+        if str(path).endswith("locked.txt"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", deny)
+    monkeypatch.setattr(os, "open", deny)
     (err,) = _read([f])
     assert isinstance(err, IngestError) and err.path == str(f) and err.reason == "permission denied"
 
@@ -264,3 +266,12 @@ def test_only_clutter_is_an_error():
     raw = RawInput("x.txt", "Follow us on Twitter\nShare this article\nRead more\n", "text", {})
     err = to_document(raw, Config())
     assert isinstance(err, IngestError) and "no article text" in err.reason
+
+
+def test_json_escapes_of_lone_surrogates_become_replacement_characters(tmp_path):
+    """JSON may escape any code point ("\\udcff"); a lone surrogate cannot be stored or hashed as UTF-8."""
+    f = tmp_path / "s.jsonl"
+    f.write_text(json.dumps({"maintext": BODY + " \udcff", "title": "\udcff headline"}) + "\n")
+    (raw,) = _read([f])
+    doc = to_document(raw, Config())
+    assert isinstance(doc, Document) and doc.title == "\ufffd headline" and doc.text.endswith("\ufffd")

@@ -277,8 +277,8 @@ def test_gazetteer_cache_round_trip(tmp_path, monkeypatch):
     import sitrep.kb.gazetteer as G
 
     monkeypatch.setenv("SITREP_CACHE", str(tmp_path))
-    built = G._base()                               # no cache yet: built, then pickled
-    assert list(tmp_path.glob("gazetteer-*.pickle"))
+    built = G._base()                               # no cache yet: built, then cached as JSON (never pickle)
+    assert list(tmp_path.glob("gazetteer-*.json")) and not list(tmp_path.glob("gazetteer-*.pickle"))
     cached = G._base()
     assert len(cached.entries) == len(built.entries) and cached.names == built.names
     assert cached.entry("ocha:C3916") == built.entry("ocha:C3916")

@@ -104,6 +104,42 @@ class _ActorCase:
         return doc
 
 
+PARSE_CHUNK = 100_000     # characters parsed at once: spaCy needs about 1 GB per 100,000 and refuses 1,000,000
+
+
+def split_for_parsing(text: str, size: int = PARSE_CHUNK) -> list[str]:
+    """Consecutive pieces of ``text`` (joined they give it back exactly) of at most ``size`` characters,
+    cut after a blank line, else a line break, else a sentence end, else a space."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = -1
+        for sep in ("\n\n", "\n", ". ", " "):
+            at = window.rfind(sep, size // 2)
+            if at >= 0:
+                cut = at + len(sep)
+                break
+        if cut <= 0:
+            cut = size
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse(nlp, text: str):
+    """The spaCy Doc of ``text``; a long text is parsed in pieces and the pieces joined into one Doc whose
+    character offsets are those of ``text`` (so every later stage works on it unchanged)."""
+    if len(text) <= PARSE_CHUNK:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    doc = Doc.from_docs(list(nlp.pipe(split_for_parsing(text))), ensure_whitespace=False)
+    if doc.text != text:                       # never expected; offsets would be wrong
+        raise ValueError("long text could not be split for parsing without changing it")
+    return doc
+
+
 class Annotator:
     """Turns a Document into an Annotation; one per worker process."""
 
@@ -120,7 +156,7 @@ class Annotator:
         from sitrep.annotate.timex import tag
 
         if nlp_doc is None:
-            nlp_doc = self.pipeline_for(doc.language)(doc.text)
+            nlp_doc = parse(self.pipeline_for(doc.language), doc.text)
         anchor = doc.published.date if doc.published.status != "unknown" else None
         return Annotation(
             doc=doc,
@@ -135,9 +171,12 @@ class Annotator:
     def annotate_many(self, docs: list[Document]) -> list[Annotation]:
         """Batch with nlp.pipe: several times faster than one call per document."""
         by_lang: dict[str | None, list[int]] = {}
-        for i, d in enumerate(docs):
-            by_lang.setdefault(d.language, []).append(i)
         out: list[Annotation | None] = [None] * len(docs)
+        for i, d in enumerate(docs):
+            if len(d.text) > PARSE_CHUNK:
+                out[i] = self.annotate(d)        # parsed in pieces
+            else:
+                by_lang.setdefault(d.language, []).append(i)
         for lang, idx in by_lang.items():
             nlp = self.pipeline_for(lang)
             for i, nlp_doc in zip(idx, nlp.pipe((docs[i].text for i in idx),

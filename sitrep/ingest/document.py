@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 from sitrep.config import Config
@@ -10,9 +11,11 @@ from sitrep.ingest.dates import find_dates
 from sitrep.ingest.language import detect_language
 from sitrep.ingest.metadata import find_author, find_outlet, find_title, header_fields
 from sitrep.ingest.pubdate import find_published, header_zone
-from sitrep.ingest.readers import RawInput, decode, looks_binary
-from sitrep.ingest.resources import clutter_rules, outlet_registry
+from sitrep.ingest.readers import INTERNAL, RawInput, decode, looks_binary, valid_text
+from sitrep.ingest.resources import clutter_rules, hostname, outlet_registry
 from sitrep.records import Document, IngestError, Published
+
+log = logging.getLogger(__name__)
 
 
 def text_key(text: str) -> str:
@@ -51,8 +54,9 @@ def _strip_tags(html: str) -> str:
 def _from_html(html: str, fields: dict[str, str]) -> tuple[str, dict[str, str], dict[str, str]]:
     """Body text and metadata of a web page (trafilatura); container fields win over page metadata."""
     import trafilatura
+    url = fields.get("url") or ""
     doc = trafilatura.bare_extraction(
-        html, url=fields.get("url") or None, with_metadata=True, include_comments=False,
+        html, url=url if url.startswith(("http://", "https://")) and hostname(url) else None, with_metadata=True, include_comments=False,
         include_tables=True, date_extraction_params={"extensive_search": False, "original_date": True})
     if doc is None or not (doc.text or "").strip():
         return _strip_tags(html), fields, {}
@@ -76,8 +80,11 @@ def to_document(raw: RawInput, config: Config) -> Document | IngestError:
     """Decode, extract (HTML), clean and describe one input. Pure: the same input gives the same output."""
     try:
         return _to_document(raw, config)
-    except Exception as e:  # one document never stops a run
-        return IngestError(raw.path, f"could not process ({type(e).__name__}: {e})")
+    except RecursionError:
+        return IngestError(raw.path, "nested too deeply to process")
+    except Exception as e:  # noqa: BLE001 — the last line of defence: one document never stops a run
+        log.debug("ingest failure on %s", raw.path, exc_info=True)
+        return IngestError(raw.path, f"{INTERNAL} while processing ({type(e).__name__}: {e})")
 
 
 def _to_document(raw: RawInput, config: Config) -> Document | IngestError:
@@ -94,7 +101,7 @@ def _to_document(raw: RawInput, config: Config) -> Document | IngestError:
     if not text.strip():
         return IngestError(raw.path, "empty document")
 
-    fields = {k: v for k, v in (raw.fields or {}).items() if v}
+    fields = {k: valid_text(str(v)) for k, v in (raw.fields or {}).items() if v}
     field_source = {k: "container" for k in fields}
     if raw.format == "html":
         text, fields, html_src = _from_html(text, fields)

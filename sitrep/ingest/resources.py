@@ -74,11 +74,11 @@ class OutletRegistry:
         return self.from_url(t)
 
     def from_url(self, url: str | None) -> str | None:
-        if not url:
+        """The outlet of a URL or bare domain; None for text that is neither ("[Staff Writer]", "a b")."""
+        host = hostname(url)
+        if not host:
             return None
-        u = url.strip()
-        host = urlparse(u if "//" in u else "//" + u).hostname or ""
-        host = host.lower().removeprefix("www.")
+        host = host.removeprefix("www.")
         while host:
             if host in self.by_domain:
                 return self.by_domain[host]
@@ -95,6 +95,27 @@ class OutletRegistry:
             if name:
                 out.append((m.start(), m.end(), name))
         return out
+
+
+_HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
+
+
+def hostname(url: str | None) -> str | None:
+    """The host of a URL or bare domain, lower case; None when the text is not one. Author, outlet and url
+    fields hold any text ("[Text]", "Staff [Reuters]"), and ``urlparse`` raises on brackets it takes for an
+    IPv6 address: that is text that names no host, never an error."""
+    if not url:
+        return None
+    u = url.strip()
+    if not u or any(c.isspace() for c in u):
+        return None
+    try:
+        host = urlparse(u if "//" in u else "//" + u).hostname
+    except ValueError:
+        return None
+    if not host or not _HOST.match(host):
+        return None
+    return host.lower()
 
 
 @lru_cache(maxsize=1)

@@ -517,40 +517,35 @@ def _build_base() -> Gazetteer:
 
 
 def _base() -> Gazetteer:
-    """World and OCHA layers, from a pickle in the cache folder when one exists for these versions (about
-    four times faster than parsing the tables), else built and pickled for the next process."""
+    """World and OCHA layers, from a JSON cache in the cache folder when one exists for these versions
+    (several times faster than parsing the tables), else built and cached for the next process. The cache
+    is data, never pickle: a file planted in a writable folder can give no code to run (``sitrep.kb.cache``)."""
     import gc
-    import os
-    import pickle
-    import tempfile
 
+    from sitrep.kb.cache import CacheRefused, load_state, save_state
     from sitrep.kb.geonames import cache_dir
 
-    path = cache_dir() / f"gazetteer-{_cache_key()}.pickle"
+    key = _cache_key()
+    path = cache_dir() / f"gazetteer-{key}.json"
     if path.exists():
         enabled = gc.isenabled()
-        gc.disable()                     # unpickling ~1M small objects: the collector triples the time
+        gc.disable()                     # loading ~1M small objects: the collector triples the time
         try:
-            with open(path, "rb") as f:
-                state = pickle.load(f)
+            state = load_state(path, key, Entry)
             g = Gazetteer.__new__(Gazetteer)
             g.__dict__.update(state)
             g._admin_features = None
             return g
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError) as exc:
-            log.warning("gazetteer cache %s unreadable (%s): rebuilding", path, exc)
+        except (OSError, CacheRefused) as exc:
+            log.warning("gazetteer cache %s not used (%s): rebuilding", path, exc)
         finally:
             if enabled:
                 gc.enable()
     g = _build_base()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump({k: v for k, v in g.__dict__.items() if k != "_admin_features"}, f, protocol=5)
-        os.replace(tmp, path)           # atomic: parallel processes never read a half-written cache
-        for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:              # caches of earlier versions (40 MB each)
+        save_state(path, key, {k: v for k, v in g.__dict__.items() if k != "_admin_features"}, Entry)
+        for old in [*path.parent.glob("gazetteer-*.json"), *path.parent.glob("gazetteer-*.pickle")]:
+            if old != path:              # caches of earlier versions (50 MB each), and old pickles
                 old.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("gazetteer cache not written (%s)", exc)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from datetime import date
@@ -308,7 +309,7 @@ def render_report(*, documents, incidents, figures, quotes, violations=(), compl
     types = Counter(i.type for i in incidents)
     order = [t for t in palette() if t != "_other"]
     hist = histogram(incidents, _focus_start(corpus["first"]))
-    return _env().get_template("report.html.j2").render(
+    html = _env().get_template("report.html.j2").render(
         title=title, config=config, documents=documents, docs=docs, incidents=incidents, figures=list(figures),
         quotes_by_speaker=_quotes_by_speaker(list(quotes)), n_quotes=len(list(quotes)), violations=list(violations),
         compliance=compliance, errors=list(errors), corpus=corpus, n_outlets=len(corpus["outlets"]) or len(outlets_in_incidents),
@@ -328,6 +329,36 @@ def render_report(*, documents, incidents, figures, quotes, violations=(), compl
         css=(ASSETS / "style.css").read_text(encoding="utf-8"), js=(ASSETS / "report.js").read_text(encoding="utf-8"),
         tile_url=TILE_URL if config.online_tiles else None,
     )
+    return with_csp(html, "data:" + (" https://tile.openstreetmap.org" if config.online_tiles else ""))
+
+
+CSP_MARK = "SITREP-CSP"              # stands in the templates' policy meta tag until the page is rendered
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def with_csp(html: str, img_src: str = "data:") -> str:
+    """The page with a strict Content-Security-Policy in place of ``CSP_MARK``: nothing loads from anywhere
+    (default-src 'none'), and the page's own inline script and styles run only by their SHA-256 hashes,
+    so no script that found its way into the page (all text is escaped; this is the second wall) can run.
+    Style attributes are allowed by hash too ('unsafe-hashes'); script changes styles through the CSSOM,
+    which CSP does not restrict."""
+    from html import unescape
+
+    body = html.replace(CSP_MARK, "")
+    scripts = re.findall(r"<script>(.*?)</script>", body, flags=re.S)
+    styles = re.findall(r"<style>(.*?)</style>", body, flags=re.S)
+    attributes = sorted({_sha256(unescape(v)) for v in re.findall(r'\sstyle="([^"]*)"', body)})
+    script_src = " ".join(sorted({_sha256(s) for s in scripts})) or "'none'"
+    style_src = " ".join(sorted({_sha256(s) for s in styles}) + (["'unsafe-hashes'", *attributes] if attributes else []))
+    policy = (f"default-src 'none'; script-src {script_src}; style-src {style_src or chr(39) + 'none' + chr(39)}; "
+              f"img-src {img_src}; base-uri 'none'; form-action 'none'")
+    return html.replace(CSP_MARK, policy, 1)
 
 
 def _inline_css(path: Path) -> str:
@@ -353,5 +384,5 @@ def write_index(path: Path, documents) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     html = _env().get_template("index.html.j2").render(documents=list(documents), corpus=corpus_summary(list(documents)),
                                                        css=(ASSETS / "style.css").read_text(encoding="utf-8"))
-    path.write_text(html, encoding="utf-8")
+    path.write_text(with_csp(html), encoding="utf-8")
     return path

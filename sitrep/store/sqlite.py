@@ -1,5 +1,11 @@
 """SQLite store. Records are kept as JSON next to the columns we filter on; the schema is versioned
-and migrated forward on open; every write is one transaction, so a failed run never half-writes."""
+and migrated forward on open; every write is one transaction, so a failed run never half-writes.
+
+Faults: several processes may open a new store at once (the migration takes the write lock before it
+reads the schema version, and openers wait for each other); a read-only store (or folder) is opened
+read-only, so browsing needs no write access (the store is left in rollback-journal mode when a writer
+closes it, so no WAL files are needed to read it); a full disk or an unwritable file rolls the transaction
+back and raises ``StoreError`` with one clear line."""
 from __future__ import annotations
 
 import json
@@ -7,7 +13,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sitrep.records import (Document, Extraction, IngestError, Incident, Violation, from_dict,
                             to_dict)
@@ -50,48 +56,119 @@ MIGRATIONS: list[str] = [
 ]
 
 
+BUSY_TIMEOUT_S = 60            # how long an opener waits for another process's write lock
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written (read-only, disk full, locked, damaged): one clear line."""
+
+
 def _dump(record) -> str:
     return json.dumps(to_dict(record), ensure_ascii=False)
 
 
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    if "disk is full" in text or getattr(exc, "errno", None) == 28:
+        return "disk full"
+    if "readonly" in text or "read-only" in text:
+        return "read-only"
+    return text
+
+
 class SQLiteStore:
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, readonly: bool = False):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        # transactions are explicit; the workbench reads from its server's threads
-        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.readonly = readonly
+        try:
+            self.db = self._connect(str(path), readonly)
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            if readonly:
+                self._check_version()
+            else:
+                self._migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {path}: {_why(exc)}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the store {path}: {exc.strerror or exc}") from exc
+
+    @staticmethod
+    def _connect(path: str, readonly: bool) -> sqlite3.Connection:
+        if path == ":memory:":
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        if not readonly:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # transactions are explicit; openers wait for each other's locks
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        uri = Path(path).resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                             check_same_thread=False)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # a store left in WAL mode in a folder we may not write: no shared-memory file can be made,
+            # so read the file as it is (nobody can be writing it: we could not either)
+            db.close()
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
     # ------------------------------------------------------------------ schema
     @property
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    def _check_version(self) -> None:
+        if self.schema_version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: store schema {self.schema_version} is newer than this sitrep "
+                             f"({len(MIGRATIONS)}); upgrade sitrep")
+
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > len(MIGRATIONS):
-            raise RuntimeError(f"{self.path}: store schema {version} is newer than this sitrep "
-                               f"({len(MIGRATIONS)}); upgrade sitrep")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self._tx() as db:
+        """Bring the schema up to date. The version is read inside the write transaction (BEGIN
+        IMMEDIATE), so two processes opening a new store at once never both create its tables."""
+        if self.schema_version == len(MIGRATIONS):
+            return
+        with self._tx(immediate=True) as db:
+            version = self.schema_version
+            if version > len(MIGRATIONS):
+                raise StoreError(f"{self.path}: store schema {version} is newer than this sitrep "
+                                 f"({len(MIGRATIONS)}); upgrade sitrep")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
-    def _tx(self):
+    def _tx(self, immediate: bool = False):
+        """One transaction. SQLite may already have rolled back by itself (a full disk): the rollback
+        is then skipped, so the error that caused it is the one raised, as a ``StoreError``."""
+        if self.readonly:
+            raise StoreError(f"the store {self.path} was opened read-only")
         try:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
             yield self.db
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"cannot write the store {self.path}: {_why(exc)}") from exc
             raise
 
     def close(self) -> None:
+        """Close; a writer leaves the store in rollback-journal mode (WAL folded in), so that it can be
+        read where it cannot be written (a read-only folder or medium) with no WAL or shared-memory file.
+        When another process still has it open, the mode stays WAL (that process closes it later)."""
+        if not self.readonly and str(self.path) != ":memory:":
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.Error:
+                pass
         self.db.close()
 
     # ------------------------------------------------------------------ documents
@@ -109,6 +186,54 @@ class SQLiteStore:
                     db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?,?)",
                                (d.raw_hash, d.id, d.path))
 
+    def document_path(self, doc_id: str) -> str | None:
+        """The path of the document with exactly this id (None: not stored)."""
+        row = self.db.execute("SELECT path FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def put_input(self, raw_hash: str, doc_id: str, path: str) -> None:
+        """Remember an input whose text is an already stored document's, so a re-run does not read it again."""
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO inputs VALUES (?,?,?)", (raw_hash, doc_id, path))
+
+    def iter_documents(self, page: int = 500) -> Iterator[Document]:
+        """Every document in id order, read a page at a time (writes may come in between pages)."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT id, record FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                                   (last, page)).fetchall()
+            if not rows:
+                return
+            for _, record in rows:
+                yield from_dict(Document, json.loads(record))
+            last = rows[-1][0]
+
+    def documents_by_id(self, ids: list[str]) -> list[Document]:
+        """The documents with these ids, in the order asked (unknown ids left out)."""
+        found: dict[str, Document] = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            rows = self.db.execute(f"SELECT id, record FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                                   chunk)
+            found.update((i, from_dict(Document, json.loads(r))) for i, r in rows)
+        return [found[i] for i in ids if i in found]
+
+    def set_duplicates(self, links: dict[str, str | None]) -> int:
+        """Set ``duplicate_of`` where it differs from ``links`` (id -> original); returns how many changed."""
+        current = dict(self.db.execute("SELECT id, duplicate_of FROM documents"))
+        changed = [i for i, dup in links.items() if i in current and current[i] != dup]
+        with self._tx() as db:
+            for i in changed:
+                (record,) = db.execute("SELECT record FROM documents WHERE id=?", (i,)).fetchone()
+                data = json.loads(record)
+                data["duplicate_of"] = links[i]
+                db.execute("UPDATE documents SET duplicate_of=?, record=? WHERE id=?",
+                           (links[i], json.dumps(data, ensure_ascii=False), i))
+        return len(changed)
+
+    def has_unknown_dates(self) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE published IS NULL LIMIT 1").fetchone() is not None
+
     def documents(self) -> list[Document]:
         rows = self.db.execute("SELECT record FROM documents ORDER BY published, id")
         return [from_dict(Document, json.loads(r[0])) for r in rows]
@@ -123,6 +248,16 @@ class SQLiteStore:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO extractions VALUES (?,?,?)",
                        (extraction.doc_id, version, _dump(extraction)))
+
+    def drop_extraction(self, doc_id: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM extractions WHERE doc_id=?", (doc_id,))
+
+    def extraction_state(self) -> list[tuple[str, str | None, str | None]]:
+        """(document id, publication date, version of its stored extraction or None) for every document,
+        in the order of ``documents()``."""
+        return self.db.execute("SELECT d.id, d.published, e.version FROM documents d LEFT JOIN extractions e "
+                               "ON e.doc_id = d.id ORDER BY d.published, d.id").fetchall()
 
     def extraction_version(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT version FROM extractions WHERE doc_id=?", (doc_id,)).fetchone()
