@@ -65,8 +65,7 @@ def main(verbose: bool) -> None:
     Start with `sitrep run FOLDER --out report/` and open report/report.html.
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(relativeCreated)8.0f ms %(levelname)s %(name)s: %(message)s", stream=sys.stderr,
-                        force=True)
+                        format="%(relativeCreated)8.0f ms %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if not verbose:
         # libraries log about each odd page they meet ("empty HTML tree"); the input's own error line
         # says what matters, so without --verbose only sitrep's own messages reach stderr
@@ -148,9 +147,11 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
 def summary_line(c: dict) -> str:
     """Every input's outcome, counted: a stored document, the text of one stored already, bytes read in
     an earlier run, an error, or skipped (hidden); then what the run made of them."""
-    return (f"{c['documents']} documents: {c['new_documents']} new, {c['same_text']} inputs with the text of "
-            f"another, {c['skipped_inputs']} inputs already stored, {c['errors']} errors, {c['skipped']} skipped; "
-            f"{c['extracted']} extracted, {c['incidents']} incidents, {c['violations']} violations")
+    return (f"{plural(c['documents'], 'document')} ({c['new_documents']} new, "
+            f"{plural(c['same_text'], 'input')} with the text of another, "
+            f"{plural(c['skipped_inputs'], 'input')} already stored, {plural(c['errors'], 'error')}, "
+            f"{c['skipped']} skipped); {c['extracted']} extracted, {plural(c['incidents'], 'incident')}, "
+            f"{plural(c['violations'], 'violation')}")
 
 
 # ---------------------------------------------------------------------------------------- browse
@@ -321,6 +322,8 @@ def _incident_rows(store, params, given: dict) -> list:
     if search.index_fingerprint(store.db) != indexer.fingerprint(store):
         from sitrep.present.export import default_areas
 
+        # the index lives in the store: refreshing it is the one write a listing makes
+        store = _open(Path(store.path), readonly=False)
         indexer.ensure_index(store, default_areas())
     expander = None
     if given["actor"] or given["place"] or given["q"]:

@@ -83,5 +83,5 @@ def test_verbose_logs_stages_with_times_and_plurals(tmp_path, caplog):
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
     for stage in ("ingest:", "annotate, extract, resolve:", "fuse (", "check ("):
         assert re.search(re.escape(stage) + r".*\d+\.\d\d s", logged), stage
-    assert re.search(r"^1 document \(1 new, 0 inputs already stored\)", r.output, re.M)
+    assert re.search(r"^1 document \(1 new, 0 inputs with the text of another, 0 inputs already stored, 0 errors", r.output, re.M)
     assert "0 errors" in r.output and "1 documents" not in r.output

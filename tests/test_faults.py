@@ -375,10 +375,10 @@ def test_fifo_socket_and_hidden_file_each_get_a_line_and_nothing_hangs(tmp_path)
     assert any(ln.startswith(f"skipped {folder / '.hidden.txt'}: hidden file") for ln in lines)
     assert f"error {folder}/newline\\nerror forged.txt: empty file" in lines
     assert any(ln.startswith(f"skipped {folder / 'loop'}: folder already walked") for ln in lines)
-    summary = [ln for ln in lines if " documents: " in ln]
-    assert summary == ["1 documents: 1 new, 0 inputs with the text of another, 0 inputs already stored, "
-                       "3 errors, 2 skipped; 1 extracted, " + summary[0].split(" extracted, ")[1]]
-    assert not [ln for ln in lines if not ln.startswith(("error ", "skipped ", "1 documents"))]
+    summary = [ln for ln in lines if ln.startswith("1 document (")]
+    assert summary == ["1 document (1 new, 0 inputs with the text of another, 0 inputs already stored, "
+                       "3 errors, 2 skipped); 1 extracted, " + summary[0].split(" extracted, ")[1]]
+    assert not [ln for ln in lines if not ln.startswith(("error ", "skipped ", "1 document ("))]
 
 
 # --------------------------------------------------------------------------- the cache
