@@ -145,7 +145,7 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
                      published=ann.doc.published.date)
         ev = replace(ev, actors=[a for a in ev.actors if plausible_actor(a, trig)])
         if ev.date is None:
-            ev = replace(ev, date=event_date(ev, ann))
+            ev = replace(ev, date=event_date(ev, ann, extraction.events))
         events.append(ev)
 
     events = _date_anaphora(events, ann)

@@ -1,18 +1,32 @@
-"""Anchor an event mention in time.
+"""Anchor an event mention in time: an ordered table of small named rules, the first that answers wins.
 
-Order of evidence (nearest first): the event's own time expression (``event.time_span``), else the
-time expression of its sentence nearest to the trigger, else the paragraph's (the nearest one before the
-sentence, else after), else the publication date with basis "publication", else None. Durations and sets
-("six hours", "every day") never date an event.
+  1. ``own_expression``   the time expression extract linked to the event ("shelled the town on Tuesday");
+  2. ``own_period``       its own "over the past month": the period that ends at publication;
+  3. ``sentence``         the dated expression of its sentence nearest to the trigger, unless it belongs to
+                          another verb: a statement ("..., police said Sunday") or another event of a
+                          different kind ("a man was arrested Monday in the shooting");
+  4. ``headline_lead``    a headline's event is the lead's: the lead sentence's first dated expression;
+  5. ``statement_day``    "X was shot, police said Sunday": on or in the week before the statement's day;
+  6. ``paragraph``        the nearest dated expression before the sentence in its paragraph, when it does
+                          not belong to an event of another kind (narrative time carries on);
+  7. ``report_window``    none of these: the report's own window, the week up to its publication
+                          (``precision: week``, ``basis: publication``); None only in an undated report.
+
+Durations and sets ("six hours", "every day") and a date inside a name ("the September 2018 X agreement")
+never date an event. The rules see the document's other mentions (``others``) to know which expression
+belongs to which event; without them (a lone mention) every expression is taken as free.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Callable
 
 from sitrep.records import Annotation, DateInterval, EventMention, Timex
 
 _DATED_TYPES = ("DATE", "TIME")
+REPORT_WINDOW_DAYS = 6          # the report's window: publication day and the six days before it
 
 
 def _dated(tx: Timex) -> bool:
@@ -64,7 +78,6 @@ def _period_to_anchor(tx: Timex, anchor: str | None) -> DateInterval | None:
     m = _DURATION.match(tx.value or "")
     if not m:
         return None
-    from datetime import date, timedelta
     end = date.fromisoformat(anchor[:10])
     start = end - timedelta(days=int(m.group(1)) * _DAYS[m.group(2)])
     return DateInterval(start=start.isoformat(), end=end.isoformat(),
@@ -95,43 +108,174 @@ def _names_date(tx: Timex, ann: Annotation, trigger_at: int) -> bool:
     return False
 
 
-def event_date(event: EventMention, ann: Annotation) -> DateInterval | None:
-    """The interval the event happened in, with its basis (explicit/relative/publication)."""
-    at = _trigger_offset(event)
-    # 1. its own time expression (the extractor already refuses a name's date there)
-    if event.time_span:
-        s, e = event.time_span
-        own = [t for t in (ann.timexes or []) if _dated(t) and t.start < e and s < t.end]
-        if own:
-            return replace(own[0].interval)
-        back = [_period_to_anchor(t, ann.anchor) for t in (ann.timexes or []) if t.start < e and s < t.end]
-        if back and back[0] is not None:
-            return back[0]
-    # 2. the sentence's (never the date inside a name: "the September 2018 X agreement")
-    timexes = [t for t in (ann.timexes or []) if _dated(t) and not _names_date(t, ann, at)]
-    s0 = event.sentence_start
-    s1 = s0 + len(event.sentence or "")
-    in_sent = [t for t in timexes if s0 <= t.start < s1]
-    if in_sent:
-        best = min(in_sent, key=lambda t: min(abs(t.start - at), abs(t.end - at)))
-        return replace(best.interval)
-    # 3. a headline's event is the lead's: "X and Y agree to ..." over "X and Y agreed yesterday ..."
-    lead = _lead_sentence(ann, at)
-    if lead is not None:
-        in_lead = [t for t in timexes if lead[0] <= t.start < lead[1]]
-        if in_lead:
-            return replace(min(in_lead, key=lambda t: t.start).interval)
-    # 4. the paragraph's
-    p0, p1 = paragraph_bounds(ann.doc.text, at)
-    before = [t for t in timexes if p0 <= t.start < s0]
-    after = [t for t in timexes if s1 <= t.start < p1]
-    if before:
-        return replace(max(before, key=lambda t: t.start).interval)
-    if after:
-        return replace(min(after, key=lambda t: t.start).interval)
-    # 5. the publication date
-    pub = ann.anchor or (ann.doc.published.date if ann.doc.published and
-                         ann.doc.published.status != "unknown" else None)
-    if pub:
-        return DateInterval(start=pub, end=pub, precision="day", basis="publication")
+def _week_before(day: str, basis: str) -> DateInterval:
+    """The week that ends on ``day`` (the day itself and the six before it)."""
+    end = date.fromisoformat(day[:10])
+    return DateInterval((end - timedelta(days=REPORT_WINDOW_DAYS)).isoformat(), end.isoformat(), "week", basis)
+
+
+# --------------------------------------------------------------------------- what the rules see
+@dataclass(frozen=True)
+class DateEvidence:
+    """One mention and its document, as the date rules see them."""
+    event: EventMention
+    ann: Annotation
+    at: int                                   # character offset of the trigger
+    timexes: tuple                            # dated expressions, names' dates left out
+    others: tuple = ()                        # the document's other mentions (may be empty)
+
+    @property
+    def sentence(self) -> tuple[int, int]:
+        s0 = self.event.sentence_start
+        return s0, s0 + len(self.event.sentence or "")
+
+    @property
+    def publication(self) -> str | None:
+        pub = self.ann.anchor or (self.ann.doc.published.date if self.ann.doc.published and
+                                  self.ann.doc.published.status != "unknown" else None)
+        return pub[:10] if pub else None
+
+    def token_at(self, start: int, end: int):
+        doc = self.ann.nlp_doc
+        if doc is None:
+            return None
+        span = doc.char_span(start, end, alignment_mode="expand")
+        return span.root if span is not None and len(span) else None
+
+    def owner(self, tx: Timex) -> EventMention | None:
+        """The other mention that extract linked this expression to, if any."""
+        for o in self.others:
+            if o.id != self.event.id and o.time_span and tuple(o.time_span) == (tx.start, tx.end):
+                return o
+        return None
+
+    def statement_verb(self, tx: Timex):
+        """The speech verb the expression hangs on ("police said Sunday"), unless it is the event's own
+        trigger (a statement's own day)."""
+        from sitrep.extract.modality import SPEECH_LEMMAS
+        from sitrep.extract.time import governor
+        root = self.token_at(tx.start, tx.end)
+        gov = governor(root) if root is not None else None
+        if gov is None or gov.lemma_.lower() not in SPEECH_LEMMAS:
+            return None
+        if gov.idx <= self.at < gov.idx + len(gov.text):
+            return None
+        return gov
+
+    def belongs_elsewhere(self, tx: Timex) -> bool:
+        """Whether the expression dates something else: a statement about the event, or another event of
+        a different type that extract linked it to."""
+        if self.statement_verb(tx) is not None:
+            return True
+        o = self.owner(tx)
+        return o is not None and o.type != self.event.type
+
+
+DateRule = Callable[[DateEvidence], "DateInterval | None"]
+
+
+# --------------------------------------------------------------------------- the rules
+def own_expression(ev: DateEvidence) -> DateInterval | None:
+    """"Rebels shelled the town on Tuesday": the expression extract linked to the event."""
+    if not ev.event.time_span:
+        return None
+    s, e = ev.event.time_span
+    own = [t for t in (ev.ann.timexes or []) if _dated(t) and t.start < e and s < t.end]
+    return replace(own[0].interval) if own else None
+
+
+def own_period(ev: DateEvidence) -> DateInterval | None:
+    """"N were killed over the past month": the month that ends at publication."""
+    if not ev.event.time_span:
+        return None
+    s, e = ev.event.time_span
+    for t in ev.ann.timexes or []:
+        if t.start < e and s < t.end:
+            back = _period_to_anchor(t, ev.ann.anchor)
+            if back is not None:
+                return back
     return None
+
+
+def sentence(ev: DateEvidence) -> DateInterval | None:
+    """"Clashes broke out again, and on Tuesday two soldiers died": the sentence's dated expression nearest
+    to the trigger; never "police said Sunday" (the statement's day) nor "arrested Monday" for the
+    shooting the arrest was for."""
+    s0, s1 = ev.sentence
+    cands = [t for t in ev.timexes if s0 <= t.start < s1 and not ev.belongs_elsewhere(t)]
+    if not cands:
+        return None
+    best = min(cands, key=lambda t: min(abs(t.start - ev.at), abs(t.end - ev.at)))
+    return replace(best.interval)
+
+
+def headline_lead(ev: DateEvidence) -> DateInterval | None:
+    """"X and Y agree to ..." (headline) over "X and Y agreed on Monday ..." (lead): the lead's date."""
+    lead = _lead_sentence(ev.ann, ev.at)
+    if lead is None:
+        return None
+    in_lead = [t for t in ev.timexes if lead[0] <= t.start < lead[1] and ev.statement_verb(t) is None]
+    return replace(min(in_lead, key=lambda t: t.start).interval) if in_lead else None
+
+
+def statement_day(ev: DateEvidence) -> DateInterval | None:
+    """"Two men were shot, police said Sunday": on the statement's day or in the week before it."""
+    s0, s1 = ev.sentence
+    for t in sorted(ev.timexes, key=lambda t: abs(t.start - ev.at)):
+        if s0 <= t.start < s1 and t.interval.precision == "day" and ev.statement_verb(t) is not None:
+            return _week_before(t.interval.end, "relative")
+    return None
+
+
+def paragraph(ev: DateEvidence) -> DateInterval | None:
+    """"On Friday gunmen stormed a village. They burned houses.": the paragraph's last dated expression
+    before the sentence carries on, unless it belongs to an event of another kind or to a statement."""
+    s0, _ = ev.sentence
+    p0, _ = paragraph_bounds(ev.ann.doc.text, ev.at)
+    before = [t for t in ev.timexes if p0 <= t.start < s0]
+    if not before:
+        return None
+    last = max(before, key=lambda t: t.start)
+    if ev.belongs_elsewhere(last):
+        return None
+    return replace(last.interval)
+
+
+def report_window(ev: DateEvidence) -> DateInterval | None:
+    """No date in the text: the report tells of its own present, the week up to its publication."""
+    pub = ev.publication
+    return _week_before(pub, "publication") if pub else None
+
+
+DATE_RULES: tuple[tuple[str, DateRule], ...] = (
+    ("own expression", own_expression),
+    ("own period", own_period),
+    ("sentence", sentence),
+    ("headline lead", headline_lead),
+    ("statement day", statement_day),
+    ("paragraph", paragraph),
+    ("report window", report_window),
+)
+
+
+def evidence(event: EventMention, ann: Annotation, others=()) -> DateEvidence:
+    at = _trigger_offset(event)
+    timexes = tuple(t for t in (ann.timexes or []) if _dated(t) and not _names_date(t, ann, at))
+    return DateEvidence(event=event, ann=ann, at=at, timexes=timexes, others=tuple(others))
+
+
+def event_date(event: EventMention, ann: Annotation, others=()) -> DateInterval | None:
+    """The interval the event happened in, with its basis (explicit/relative/publication): the answer of
+    the first rule of ``DATE_RULES`` that has one."""
+    ev = evidence(event, ann, others)
+    for _name, rule in DATE_RULES:
+        d = rule(ev)
+        if d is not None:
+            return d
+    return None
+
+
+def date_rule(event: EventMention, ann: Annotation, others=()) -> str | None:
+    """The name of the rule that dates the event (for diagnostics and tests)."""
+    ev = evidence(event, ann, others)
+    return next((name for name, rule in DATE_RULES if rule(ev) is not None), None)
