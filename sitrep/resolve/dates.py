@@ -3,13 +3,15 @@
   1. ``own_expression``   the time expression extract linked to the event ("shelled the town on Tuesday");
   2. ``own_period``       its own "over the past month": the period that ends at publication;
   3. ``sentence``         the dated expression of its sentence nearest to the trigger, unless it belongs to
-                          another verb: a statement ("..., police said Sunday") or another event of a
-                          different kind ("a man was arrested Monday in the shooting");
-  4. ``headline_lead``    a headline's event is the lead's: the lead sentence's first dated expression;
+                          another verb: a statement ("..., police said Sunday"), a verb the event is only an
+                          adjunct of ("a man was arrested Monday in the shooting"), another event's;
+  4. ``headline_lead``    a headline's event is the lead's: the date of the lead's mention of its type;
   5. ``statement_day``    "X was shot, police said Sunday": on or in the week before the statement's day;
-  6. ``paragraph``        the nearest dated expression before the sentence in its paragraph, when it does
+  6. ``restatement``      a definite event noun ("the shooting") is the happening the report dates elsewhere:
+                          the nearest same-type mention dated by its own expression (before, else after);
+  7. ``paragraph``        the nearest dated expression before the sentence in its paragraph, when it does
                           not belong to an event of another kind (narrative time carries on);
-  7. ``report_window``    none of these: the report's own window, the week up to its publication
+  8. ``report_window``    none of these: the report's own window, the week up to its publication
                           (``precision: week``, ``basis: publication``); None only in an undated report.
 
 Durations and sets ("six hours", "every day") and a date inside a name ("the September 2018 X agreement")
@@ -162,10 +164,33 @@ class DateEvidence:
             return None
         return gov
 
+    @property
+    def trigger(self):
+        return self.token_at(self.at, self.at + max(1, len(self.event.trigger or "")))
+
+    def outer_verb(self, tx: Timex):
+        """The verb the expression hangs on when that verb governs the trigger only through an adjunct
+        phrase: "arrested Monday in the shooting", "sentencing was delayed Thursday for the man convicted
+        in the shooting" - the day of the arrest or the delay, not of the shooting."""
+        from sitrep.extract.time import governor
+        root, trig = self.token_at(tx.start, tx.end), self.trigger
+        gov = governor(root) if root is not None else None
+        if gov is None or trig is None or gov.i == trig.i:
+            return None
+        cur, in_phrase = trig, False
+        for _ in range(12):             # up from the trigger to the verb: through a prepositional phrase?
+            if cur.i == gov.i:
+                return gov if in_phrase else None
+            if cur.head.i == cur.i:
+                return None
+            in_phrase = in_phrase or cur.dep_ in ("pobj", "pcomp")
+            cur = cur.head
+        return None
+
     def belongs_elsewhere(self, tx: Timex) -> bool:
-        """Whether the expression dates something else: a statement about the event, or another event of
-        a different type that extract linked it to."""
-        if self.statement_verb(tx) is not None:
+        """Whether the expression dates something else: a statement about the event, a verb whose adjunct
+        the event only sits in, or another event of a different type that extract linked it to."""
+        if self.statement_verb(tx) is not None or self.outer_verb(tx) is not None:
             return True
         o = self.owner(tx)
         return o is not None and o.type != self.event.type
@@ -175,13 +200,17 @@ DateRule = Callable[[DateEvidence], "DateInterval | None"]
 
 
 # --------------------------------------------------------------------------- the rules
+def _own(event: EventMention, ann: Annotation) -> DateInterval | None:
+    if not event.time_span:
+        return None
+    s, e = event.time_span
+    own = [t for t in (ann.timexes or []) if _dated(t) and t.start < e and s < t.end]
+    return replace(own[0].interval) if own else None
+
+
 def own_expression(ev: DateEvidence) -> DateInterval | None:
     """"Rebels shelled the town on Tuesday": the expression extract linked to the event."""
-    if not ev.event.time_span:
-        return None
-    s, e = ev.event.time_span
-    own = [t for t in (ev.ann.timexes or []) if _dated(t) and t.start < e and s < t.end]
-    return replace(own[0].interval) if own else None
+    return _own(ev.event, ev.ann)
 
 
 def own_period(ev: DateEvidence) -> DateInterval | None:
@@ -210,12 +239,44 @@ def sentence(ev: DateEvidence) -> DateInterval | None:
 
 
 def headline_lead(ev: DateEvidence) -> DateInterval | None:
-    """"X and Y agree to ..." (headline) over "X and Y agreed on Monday ..." (lead): the lead's date."""
+    """"X and Y agree to ..." (headline) over "X and Y agreed on Monday ..." (lead): the date of the lead's
+    mention of the same type; without one, the lead's first expression that belongs to no other event."""
     lead = _lead_sentence(ev.ann, ev.at)
     if lead is None:
         return None
-    in_lead = [t for t in ev.timexes if lead[0] <= t.start < lead[1] and ev.statement_verb(t) is None]
+    same = [o for o in ev.others if o.type == ev.event.type and lead[0] <= _trigger_offset(o) < lead[1]]
+    for o in same:
+        d = _date_by(evidence(o, ev.ann, ev.others), exclude=("headline lead", "report window"))
+        if d is not None:
+            return d
+    in_lead = [t for t in ev.timexes if lead[0] <= t.start < lead[1] and ev.statement_verb(t) is None
+               and ev.owner(t) is None]
     return replace(min(in_lead, key=lambda t: t.start).interval) if in_lead else None
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+def _definite(tok) -> bool:
+    """"the shooting", "Saturday's attack", "the man's killing": an event noun introduced as known."""
+    return tok is not None and tok.pos_ == "NOUN" and any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in tok.children)
+
+
+def restatement(ev: DateEvidence) -> DateInterval | None:
+    """"A man was arrested in the fatal shooting ... The shooting happened on Nov. 22": a definite event
+    noun with no date of its own is the happening the report dates elsewhere - the nearest mention of the
+    same type dated by its own expression, before it, else after it."""
+    if not _definite(ev.trigger):
+        return None
+    dated = [o for o in ev.others if o.id != ev.event.id and o.type == ev.event.type
+             and _own(o, ev.ann) is not None]
+    before = [o for o in dated if _trigger_offset(o) < ev.at]
+    after = [o for o in dated if _trigger_offset(o) > ev.at]
+    pick = max(before, key=_trigger_offset) if before else (min(after, key=_trigger_offset) if after else None)
+    if pick is None:
+        return None
+    return replace(_own(pick, ev.ann), basis="relative")
 
 
 def statement_day(ev: DateEvidence) -> DateInterval | None:
@@ -253,6 +314,7 @@ DATE_RULES: tuple[tuple[str, DateRule], ...] = (
     ("sentence", sentence),
     ("headline lead", headline_lead),
     ("statement day", statement_day),
+    ("restatement", restatement),
     ("paragraph", paragraph),
     ("report window", report_window),
 )
@@ -264,15 +326,19 @@ def evidence(event: EventMention, ann: Annotation, others=()) -> DateEvidence:
     return DateEvidence(event=event, ann=ann, at=at, timexes=timexes, others=tuple(others))
 
 
+def _date_by(ev: DateEvidence, exclude=()) -> DateInterval | None:
+    for name, rule in DATE_RULES:
+        if name not in exclude:
+            d = rule(ev)
+            if d is not None:
+                return d
+    return None
+
+
 def event_date(event: EventMention, ann: Annotation, others=()) -> DateInterval | None:
     """The interval the event happened in, with its basis (explicit/relative/publication): the answer of
     the first rule of ``DATE_RULES`` that has one."""
-    ev = evidence(event, ann, others)
-    for _name, rule in DATE_RULES:
-        d = rule(ev)
-        if d is not None:
-            return d
-    return None
+    return _date_by(evidence(event, ann, others))
 
 
 def date_rule(event: EventMention, ann: Annotation, others=()) -> str | None:
