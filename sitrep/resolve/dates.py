@@ -3,8 +3,8 @@
   1. ``own_expression``   the time expression extract linked to the event ("shelled the town on Tuesday");
   2. ``own_period``       its own "over the past month": the period that ends at publication;
   3. ``sentence``         the dated expression of its sentence nearest to the trigger, unless it belongs to
-                          another verb: a statement ("..., police said Sunday"), a verb the event is only an
-                          adjunct of ("a man was arrested Monday in the shooting"), another event's;
+                          another verb: a statement ("..., police said Sunday") or another event of a
+                          different kind ("a man was arrested Monday in the shooting");
   4. ``headline_lead``    a headline's event is the lead's: the date of the lead's mention of its type;
   5. ``statement_day``    "X was shot, police said Sunday": on or in the week before the statement's day;
   6. ``restatement``      a definite event noun ("the shooting") is the happening the report dates elsewhere:
@@ -168,29 +168,10 @@ class DateEvidence:
     def trigger(self):
         return self.token_at(self.at, self.at + max(1, len(self.event.trigger or "")))
 
-    def outer_verb(self, tx: Timex):
-        """The verb the expression hangs on when that verb governs the trigger only through an adjunct
-        phrase: "arrested Monday in the shooting", "sentencing was delayed Thursday for the man convicted
-        in the shooting" - the day of the arrest or the delay, not of the shooting."""
-        from sitrep.extract.time import governor
-        root, trig = self.token_at(tx.start, tx.end), self.trigger
-        gov = governor(root) if root is not None else None
-        if gov is None or trig is None or gov.i == trig.i:
-            return None
-        cur, in_phrase = trig, False
-        for _ in range(12):             # up from the trigger to the verb: through a prepositional phrase?
-            if cur.i == gov.i:
-                return gov if in_phrase else None
-            if cur.head.i == cur.i:
-                return None
-            in_phrase = in_phrase or cur.dep_ in ("pobj", "pcomp")
-            cur = cur.head
-        return None
-
     def belongs_elsewhere(self, tx: Timex) -> bool:
-        """Whether the expression dates something else: a statement about the event, a verb whose adjunct
-        the event only sits in, or another event of a different type that extract linked it to."""
-        if self.statement_verb(tx) is not None or self.outer_verb(tx) is not None:
+        """Whether the expression dates something else: a statement about the event ("police said
+        Sunday"), or another event of a different type that extract linked it to ("arrested Monday")."""
+        if self.statement_verb(tx) is not None:
             return True
         o = self.owner(tx)
         return o is not None and o.type != self.event.type
