@@ -796,6 +796,26 @@ def _h_daybefore(ctx, m):
     return _Cand(m.start(), m.end(), "DATE", "", kind="anaphor", prio=4, anaphor=(m["unit"].lower(), k, None))
 
 
+def _year_from_same_day(cands: list[_Cand]) -> list[_Cand]:
+    """A month-day without a year that the text also writes with one ("... on March 13, 2013. ... killed on
+    Mar. 13") is that day: the year comes from the text, not from the anchor."""
+    written: dict[tuple[int, int], set[int]] = {}
+    for c in cands:
+        if c.basis == "explicit" and c.iv is not None and c.iv[0] == c.iv[1] and not c.parts \
+                and re.fullmatch(r"\d{4}-\d\d-\d\d", c.value):
+            written.setdefault((c.iv[0].month, c.iv[0].day), set()).add(c.iv[0].year)
+    out = []
+    for c in cands:
+        if c.yearless and c.iv is not None and not c.parts:
+            years = written.get((c.iv[0].month, c.iv[0].day), set())
+            if len(years) == 1 and c.iv[0].year not in years:
+                d = _safe_date(years.pop(), c.iv[0].month, c.iv[0].day)
+                if d is not None:
+                    c = replace(c, value=_iso(d), iv=(d, d))
+        out.append(c)
+    return out
+
+
 _COARSER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5}
 
 
@@ -1713,6 +1733,7 @@ def tag(text: str, anchor: str | None, split_ranges: bool = False, adjectival_du
     chosen = _select(cands)
     chosen = [_apply_fuzzy(ctx, c) for c in chosen]
     chosen = _select(chosen)
+    chosen = _year_from_same_day(chosen)
     chosen = _resolve_anaphors(ctx, chosen)
     chosen = _year_back_periods(ctx, chosen)
     chosen = _join_clock(ctx, chosen)
