@@ -303,12 +303,23 @@ def eval_geo(corpus, gold, predictions_out, as_json):
 
 @eval_group.command("plover")
 @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--halves", is_flag=True,
+              help="Learn the types on one half of the records and score the other, both ways (and the "
+                   "lexicon alone on the same halves).")
+@click.option("--shared", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="With --halves: the shared folder whose other labelled sets train the model as in "
+                   "scripts/train_event_types.py (default: the one the data file is in).")
+@click.option("--lexicon", "lexicon_only", is_flag=True, help="Type with the trigger lexicon alone.")
 @JSON_OPTION
-def eval_plover(data, as_json):
+def eval_plover(data, halves, shared, lexicon_only, as_json):
     """Event types on PLOVER gold records: accuracy, macro-F1, actor country/sector accuracy."""
     from sitrep.eval import plover
 
-    result = plover.evaluate(data)
+    if halves:
+        result = plover.evaluate_halves(data, shared or plover.default_shared(data))
+        _report(result, as_json, plover.format_halves(result))
+        return
+    result = plover.evaluate(data, type_model=None) if lexicon_only else plover.evaluate(data)
     _report(result, as_json, plover.format_table(result))
 
 

@@ -164,8 +164,12 @@ def run(paths: Iterable[str | Path], config: Config, progress: Progress | None =
             doc = to_document(item, config)
             if isinstance(doc, IngestError):
                 result.errors.append(doc)
-            elif doc.id in stored or doc.id in new:
+            elif doc.id in stored:
                 result.skipped_inputs += 1      # same text from another file: one document
+            elif doc.id in new:
+                result.skipped_inputs += 1      # ... named after the first of its paths, whatever the order
+                if doc.path < new[doc.id].path:
+                    new[doc.id] = doc
             else:
                 new[doc.id] = doc
         result.new_documents = len(new)

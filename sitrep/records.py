@@ -127,6 +127,8 @@ class Actor:
     actor_id: str | None = None        # registry id
     start: int | None = None           # span of ``text`` in the document, when known
     end: int | None = None
+    country_basis: str | None = None   # "place" when the country was inferred from the event's place
+    attributed_by: str | None = None   # who named this actor as the perpetrator ("witnesses", an outlet)
 
 
 @dataclass
@@ -182,6 +184,7 @@ class EventMention:
     outlet: str | None = None
     published: str | None = None
     tense: str | None = None           # past | present | future of the trigger's clause (None: non-finite)
+    about: str | None = None           # a statement's subject event type ("blamed X for the attack": ASSAULT)
 
 
 @dataclass
@@ -234,7 +237,8 @@ class Extraction:
 @dataclass
 class Disagreement:
     field: str                         # counts.killed | date | location | actors.source | ...
-    values: list[dict]                 # [{"value", "doc", "outlet", "published"}]
+    values: list[dict]                 # [{"value", "doc", "outlet", "published"}], oldest report first
+    label: str = ""                    # the field as people say it: killed, date, place, perpetrator ...
 
 
 @dataclass

@@ -2,7 +2,7 @@
 wrote, each for one rule; then how a report's counts and several reports' counts are combined."""
 import pytest
 
-from sitrep.extract.counts import count_statements, derive_injured
+from sitrep.extract.counts import count_statements, derive_counts
 from sitrep.extract.events import extract_events
 from sitrep.fuse import _counts, report_counts
 from sitrep.kb import KnowledgeBase
@@ -46,6 +46,7 @@ def _counts_of(annotate, lex, text):
     ("The deaths of five workers shocked the town.", {("killed", 5)}),
     # taken into custody
     ("Two teenagers were taken into custody late Tuesday.", {("arrested", 2)}),
+    ("Six protesters were detained by the police.", {("detained", 6)}),
     # in or to a hospital; suffering wounds
     ("Two other hikers were flown to a hospital in the city.", {("injured", 2)}),
     ("A woman and her son are in the hospital.", {("injured", 2)}),
@@ -76,13 +77,18 @@ def test_casualties_without_a_named_attack_are_an_assault(annotate, kb):
 
 
 def test_shot_minus_killed_is_injured():
-    c = derive_injured({"shot": Count(4, 4, 4), "killed": Count(1, 1, 1)})
+    c = derive_counts({"shot": Count(4, 4, 4), "killed": Count(1, 1, 1)})
     assert c["injured"].value == 3 and "shot" not in c
     # a larger stated injured count wins; a smaller one is about some of the survivors
-    assert derive_injured({"shot": Count(4, 4, 4), "injured": Count(5, 5, 5)})["injured"].value == 5
-    assert derive_injured({"shot": Count(4, 4, 4), "injured": Count(2, 2, 2)})["injured"].value == 4
+    assert derive_counts({"shot": Count(4, 4, 4), "injured": Count(5, 5, 5)})["injured"].value == 5
+    assert derive_counts({"shot": Count(4, 4, 4), "injured": Count(2, 2, 2)})["injured"].value == 4
     # everyone shot was killed: no injured
-    assert "injured" not in derive_injured({"shot": Count(1, 1, 1), "killed": Count(1, 1, 1)})
+    assert "injured" not in derive_counts({"shot": Count(1, 1, 1), "killed": Count(1, 1, 1)})
+
+
+def test_detained_counts_as_arrested_only_without_an_arrest():
+    assert derive_counts({"detained": Count(9, 9, 9), "arrested": Count(1, 1, 1)})["arrested"].value == 1
+    assert derive_counts({"detained": Count(9, 9, 9)})["arrested"].value == 9
 
 
 def _m(doc, published, **counts):
@@ -113,3 +119,14 @@ def test_a_sum_over_several_incidents_is_no_incident(annotate, kb):
     assert not [e for e in ev if e.counts.get("injured")]
     ev = extract_events(annotate("Two airstrikes killed six people in the market on Monday."), kb)
     assert [e.counts["killed"].value for e in ev if e.type == "ASSAULT"] == [6]
+
+
+def test_a_toll_so_far_this_year_is_no_incident(annotate, kb):
+    assert not extract_events(annotate("More than 700 people have been killed so far this year in the city."), kb)
+    assert extract_events(annotate("Five people were killed on Saturday in the city."), kb)
+
+
+def test_planned_killings_count_nobody():
+    planned = _m("a", "2020-01-02", killed=300)
+    planned.status = "planned"
+    assert "killed" not in report_counts([planned, _m("a", "2020-01-02", injured=2)])

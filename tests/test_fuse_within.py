@@ -27,14 +27,14 @@ def ev(i, start, type_="ASSAULT", date=None, place=None, counts=None, actors=(),
 
 
 def groups(mentions, title_end=0):
-    return [[m.id for m in g.members] for g in group_report(mentions, RULES, 25.0, title_end)]
+    return [[m.id for m in g.members] for g in group_report(mentions, RULES, title_end)]
 
 
 def test_undated_restatement_joins_the_lead():
     lead = ev("lead", 10, date=day("2019-05-05"), place=DAYTON, counts={"shot": 3})
     later = ev("later", 400, counts={"killed": 1})           # "the shooting" further down, no date
     assert groups([lead, later]) == [["d:lead", "d:later"]]
-    rep = representative(group_report([lead, later], RULES, 25.0)[0], RULES)
+    rep = representative(group_report([lead, later], RULES)[0], RULES)
     assert rep.date.start == "2019-05-05" and rep.location is DAYTON
     assert rep.counts["killed"].value == 1 and rep.counts["injured"].value == 2
 
@@ -67,7 +67,7 @@ def test_statements_need_a_shared_participant():
 def test_arrests_of_the_report_are_counted_with_its_attack():
     attack = ev("a", 10, date=day("2019-05-04"), counts={"killed": 1})
     arrest = ev("b", 200, "COERCE", date=day("2019-05-06"), counts={"arrested": 2})
-    reps = linked_arrests([representative(g, RULES) for g in group_report([attack, arrest], RULES, 25.0)])
+    reps = linked_arrests([representative(g, RULES) for g in group_report([attack, arrest], RULES)])
     assert reps[0].counts["arrested"].value == 2 and reps[1].type == "COERCE"
 
 
@@ -80,3 +80,13 @@ def test_two_happenings_of_one_report_never_fuse_across_reports():
     out = fuse([shooting, arrest, other], docs, Config())
     docs_per_incident = sorted(sorted(m.doc for m in i.mentions) for i in out)
     assert docs_per_incident == [["d"], ["d", "e"]]
+
+
+def test_two_towns_of_one_report_are_two_strikes():
+    town_a = Place("Ariha", "SYR", "Idleb", 35.81, 36.61, "town", "ocha:a")
+    town_b = Place("Sarja", "SYR", "Idleb", 35.76, 36.58, "town", "ocha:b")
+    province = Place("Idleb", "SYR", "Idleb", 35.75, 36.63, "province", "ocha:SY07")
+    a = ev("a", 10, place=town_a)
+    b = ev("b", 200, place=town_b)          # also undated, 6 km away: another strike
+    c = ev("c", 300, place=province)        # "in Idlib": agrees with the first
+    assert groups([a, b, c]) == [["d:a", "d:c"], ["d:b"]]

@@ -26,6 +26,9 @@ from sitrep.config import Config
 from sitrep.records import Annotation, Document, Published
 
 
+SHIPPED = "shipped"          # evaluate with the model shipped in sitrep/data/events
+
+
 def load_records(path: Path) -> list[dict]:
     path = Path(path)
     if not path.is_file():
@@ -52,14 +55,22 @@ def _annotator(config: Config):
     return ann
 
 
-def plover_code(event, ontology) -> str:
-    """The PLOVER type a coder gives this mention (intent -> AGREE/THREATEN, refused intent -> REJECT)."""
-    t = ontology.canonical(event.type)
-    if event.status in ("planned", "hypothetical"):
+def code_of(type_: str, status: str | None, ontology) -> str:
+    """The PLOVER type a coder gives a mention of ``type_`` with ``status`` (intent -> AGREE/THREATEN,
+    refused cooperative intent -> REJECT).
+
+    Example: ("AID", "planned") -> AGREE; ("ASSAULT", "planned") -> THREATEN; ("AID", "denied") -> REJECT."""
+    t = ontology.canonical(type_)
+    if status in ("planned", "hypothetical"):
         return ontology.intent_type(t)
-    if event.status == "denied" and ontology.intent_type(t) == "AGREE" and t not in ("REJECT",):
+    if status == "denied" and ontology.intent_type(t) == "AGREE" and t not in ("REJECT",):
         return "REJECT"
     return t
+
+
+def plover_code(event, ontology) -> str:
+    """The PLOVER type a coder gives this mention (``code_of`` its type and status)."""
+    return code_of(event.type, event.status, ontology)
 
 
 def predict_record(text: str, annotator, kb):
@@ -81,13 +92,21 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def evaluate(data: Path, config: Config | None = None, predictions_out: Path | None = None) -> dict:
+def evaluate(data: Path, config: Config | None = None, predictions_out: Path | None = None,
+             type_model=SHIPPED) -> dict:
+    """Score the pipeline on every record of ``data``; ``type_model``: the shipped model by default, a
+    ``TypeModel``, or None for the lexicon alone."""
     from sitrep.kb import KnowledgeBase
     config = config or Config()
     kb = KnowledgeBase.load(config)
+    if type_model is not SHIPPED:
+        kb.ontology = kb.ontology.with_type_model(type_model)
+    return score_records(load_records(data), kb, _annotator(config), predictions_out)
+
+
+def score_records(records: list[dict], kb, annotator, predictions_out: Path | None = None) -> dict:
+    """Type, actor, place and count scores of the pipeline (``kb``'s model) on gold records."""
     onto = kb.ontology
-    annotator = _annotator(config)
-    records = load_records(data)
     gold_types, pred_types = [], []
     acc = {k: [0, 0] for k in ("source_country", "target_country", "sector", "location", "dead", "injured")}
     rows = []
@@ -175,4 +194,69 @@ def format_table(result: dict) -> str:
               "dead_accuracy", "injured_accuracy"):
         v = result.get(k)
         lines.append(f"{k:26}{'-' if v is None else f'{v:.3f}'}")
+    return "\n".join(lines)
+
+
+def default_shared(data: Path) -> Path | None:
+    """The ``shared`` folder a PLOVER file sits in (``shared/data/events/plover/FILE``), if any."""
+    p = Path(data).resolve()
+    return p.parents[3] if len(p.parents) > 3 and (p.parents[3] / "data").is_dir() else None
+
+
+def evaluate_halves(data: Path, shared: Path | None = None, config: Config | None = None) -> dict:
+    """Types learned on one half of the records and scored on the other, both ways.
+
+    The halves are fixed by a hash of the record id (``type_training.half_of``). Each model is trained by
+    the shipped recipe (``type_training.train_model``) on the other half plus the same other sets as the
+    shipped model (those found under ``shared``: ConfliBERT's tune part, the GVA tune-part and seed
+    anchors); the lexicon alone is scored on the same halves for comparison. (The lexicon itself was
+    written while reading all of these records, so its figure here is not a held-out one.)"""
+    from sitrep.eval import type_training as tt
+    from sitrep.kb import KnowledgeBase
+    config = config or Config()
+    records = load_records(data)
+    sets = {k: v for k, v in (tt.shared_sets(shared) if shared else {}).items() if k != "plover"}
+    texts = tt.collect(plover=Path(data), config=config, **sets)
+    other = [t for t in texts if t.source != "plover" and not tt.held_out(t)]
+    annotator = _annotator(config)
+    kb = KnowledgeBase.load(config)
+    out = {"halves": [], "other_sets": sorted({t.source for t in other})}
+    for h in (0, 1):
+        train = [t for t in texts if t.source == "plover" and tt.half_of(t.key) != h] + other
+        model, counts = tt.train_model(train, kb.ontology)
+        recs = [r for r in records if tt.half_of(r["id"]) == h]
+        row = {"half": h, "n": len(recs), "train_examples": counts}
+        for name, m in (("model", model), ("lexicon", None)):
+            kb_m = KnowledgeBase.load(config)
+            kb_m.ontology = kb.ontology.with_type_model(m)
+            row[name] = score_records(recs, kb_m, annotator)
+        out["halves"].append(row)
+    for name in ("model", "lexicon"):
+        out[f"{name}_mean_macro_f1"] = round(sum(r[name]["macro_f1"] for r in out["halves"]) / 2, 4)
+        out[f"{name}_mean_accuracy"] = round(sum(r[name]["type_accuracy"] for r in out["halves"]) / 2, 4)
+    return out
+
+
+def format_halves(result: dict) -> str:
+    lines = ["PLOVER types learned on one half of the records, scored on the other "
+             f"(other training sets: {', '.join(result['other_sets']) or 'none'})",
+             f"{'':14}{'n':>4}{'model F1':>10}{'acc':>7}{'lexicon F1':>12}{'acc':>7}"]
+    for r in result["halves"]:
+        m, lx = r["model"], r["lexicon"]
+        lines.append(f"{'scored on ' + str(r['half']):14}{r['n']:4d}{m['macro_f1']:10.3f}{m['type_accuracy']:7.3f}"
+                     f"{lx['macro_f1']:12.3f}{lx['type_accuracy']:7.3f}")
+    lines.append(f"{'mean':14}{'':4}{result['model_mean_macro_f1']:10.3f}{result['model_mean_accuracy']:7.3f}"
+                 f"{result['lexicon_mean_macro_f1']:12.3f}{result['lexicon_mean_accuracy']:7.3f}")
+    types = sorted({t for r in result["halves"] for t in r["model"]["per_type"]},
+                   key=lambda t: list(result["halves"][0]["model"]["per_type"]).index(t)
+                   if t in result["halves"][0]["model"]["per_type"] else 99)
+    lines.append(f"{'type F1':14}" + "".join(f"{'half ' + str(r['half']) + ' model':>14}{'lexicon':>9}"
+                                            for r in result["halves"]))
+    for t in types:
+        cells = ""
+        for r in result["halves"]:
+            m = r["model"]["per_type"].get(t)
+            lx = r["lexicon"]["per_type"].get(t)
+            cells += f"{m['f1'] if m else float('nan'):14.3f}{lx['f1'] if lx else float('nan'):9.3f}"
+        lines.append(f"{t:14}{cells}")
     return "\n".join(lines)

@@ -11,8 +11,8 @@ parse, then counting the victims' noun phrase:
     "Police arrested Tom Harris, 34,"            -> arrested 1 (the 34 is an age, not a count)
 
 Numbers never count by their position in the sentence: an age, a street number or a year is not a victim.
-`shot` means hit by gunfire (killed or injured): a report's injured count is shot minus killed unless it
-states a larger injured count of its own (``derive_injured``).
+`shot` means hit by gunfire (killed or injured) and `detained` held without (yet) an arrest: a report's
+exported counts are derived from them (``derive_counts``).
 """
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def kind_of(word, lex) -> str | None:
     kind = lex.kind_of.get(word.lemma_.lower()) or lex.kind_of.get(word.lower_)
     if kind in ("shot", "injured") and _is_fatal(word, lex):
         return FATAL
-    if kind == "arrested" and word.pos_ == "NOUN" and word.lemma_.lower() != "custody":
+    if kind in ("arrested", "detained") and word.pos_ == "NOUN" and word.lemma_.lower() != "custody":
         return None                  # "the arrest" names the event; its count is on the verb
     return kind
 
@@ -326,20 +326,25 @@ def count_statements(sent, lex) -> list[CountStatement]:
     return out
 
 
-def derive_injured(counts: dict[str, Count]) -> dict[str, Count]:
-    """Counts as exported: ``shot`` (hit by gunfire) becomes injured = shot - killed when no injured count is
-    stated ("four people were shot, one of them died" -> killed 1, injured 3), and is then dropped."""
-    out = {k: v for k, v in counts.items() if k != "shot"}
+def derive_counts(counts: dict[str, Count]) -> dict[str, Count]:
+    """A report's counts as exported, from the kinds its sentences state:
+
+    - ``shot`` (hit by gunfire) gives injured = shot - killed, unless the report states a larger injured
+      count ("four people were shot, one of them died" -> killed 1, injured 3); a smaller stated injured
+      count is about some of the survivors ("two of those shot were seriously wounded");
+    - ``detained`` counts as arrested only when the report states no arrest ("nine were detained and one
+      of them was arrested" -> arrested 1).
+    """
+    out = {k: v for k, v in counts.items() if k not in ("shot", "detained")}
     shot = counts.get("shot")
-    if shot is None:
-        return out
-    killed = out.get(FATAL)
-    k_min, k_max = (killed.min, killed.max) if killed else (0, 0)
-    lo, hi = max(0, shot.min - k_max), max(0, shot.max - k_min)
-    value = max(0, shot.value - (killed.value if killed else 0))
-    stated = out.get("injured")
-    if hi > 0 and (stated is None or value > stated.value):
-        # a stated injured count smaller than the wounded survivors is about some of them ("two of those shot
-        # were seriously wounded")
-        out["injured"] = Count(value=value, min=lo, max=hi, qualifier=shot.qualifier)
+    if shot is not None:
+        killed = out.get(FATAL)
+        k_min, k_max = (killed.min, killed.max) if killed else (0, 0)
+        lo, hi = max(0, shot.min - k_max), max(0, shot.max - k_min)
+        value = max(0, shot.value - (killed.value if killed else 0))
+        stated = out.get("injured")
+        if hi > 0 and (stated is None or value > stated.value):
+            out["injured"] = Count(value=value, min=lo, max=hi, qualifier=shot.qualifier)
+    if "detained" in counts and "arrested" not in out:
+        out["arrested"] = counts["detained"]
     return out

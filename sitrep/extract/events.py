@@ -26,25 +26,22 @@ The cost is linear in tokens with dictionary look-ups only.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
-from sitrep.extract.time import link_time, runs_to_now, timex_heads as time_heads
+from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
+from sitrep.extract.time import link_time, period_to_now_in, runs_to_now, timex_heads as time_heads
+from sitrep.extract.types import NONE, decide_types
 from sitrep.records import Actor, Annotation, Count, EventMention
 
 log = logging.getLogger(__name__)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "PLACE"})
-ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "ACTOR"})
-TARGET_PREPS = frozenset({"on", "against", "at", "with", "to", "upon"})
-SUBJ_DEPS = frozenset({"nsubj", "csubj"})
 COMPLEMENT_DEPS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp", "acl", "advcl", "relcl",
                              "attr", "oprd", "nsubjpass", "conj", "appos", "compound", "amod", "npadvmod"})
 SPEECH_ACT_TYPES = frozenset({"REQUEST", "THREATEN", "REJECT", "ACCUSE", "SUPPORT", "AGREE"})
-_SKIP_CHILD_DEPS = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "prep"})
 
 
 @dataclass
@@ -165,170 +162,6 @@ def _in_complement_of(tok, gov) -> bool:
     return False
 
 
-def _span_of(tok):
-    """Token span of a noun phrase without its clauses, appositions, conjuncts and prepositions (except
-    'of' phrases: "the leaders of Russia")."""
-    keep = [tok]
-    stack = [tok]
-    while stack:
-        t = stack.pop()
-        for c in t.children:
-            if c.dep_ in _SKIP_CHILD_DEPS and not (c.dep_ == "prep" and c.lower_ == "of" and t.i == tok.i):
-                continue
-            keep.append(c)
-            stack.append(c)
-    lo = min(k.i for k in keep)
-    hi = max(k.i for k in keep)
-    return tok.doc[lo:hi + 1]
-
-
-def _conjuncts(tok):
-    return [tok] + [c for c in tok.conjuncts if c.i > tok.i]
-
-
-def _actor_spans(head):
-    """Actors in a noun phrase: one per conjunct; inside 'the leaders of X and Y' one per X, Y."""
-    spans = []
-    for member in _conjuncts(head):
-        of = next((c for c in member.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is not None and member.pos_ == "NOUN":
-            pobj = next((c for c in of.children if c.dep_ == "pobj"), None)
-            if pobj is not None and (pobj.ent_type_ in ACTOR_LABELS or pobj.pos_ == "PROPN"):
-                spans.extend(_span_of(p) for p in _conjuncts(pobj))
-                continue
-        if member.pos_ in ("PRON", "NUM") and member.lower_ not in ("we", "they"):
-            continue
-        if member.pos_ == "PRON":
-            continue
-        nations = _coordinated_nationalities(member)
-        if nations:          # "the Russian and Turkish officers": one actor per nationality
-            spans.extend(member.doc[t.i:t.i + 1] for t in nations)
-            continue
-        spans.append(_span_of(member))
-    return spans
-
-
-def _coordinated_nationalities(noun) -> list:
-    """Two or more coordinated nationality adjectives on a common noun ("Russian and Turkish troops")."""
-    if noun.pos_ != "NOUN":
-        return []
-    for ch in noun.children:
-        if ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE"):
-            group = [ch] + [c for c in ch.conjuncts if c.ent_type_ in ("NORP", "GPE")]
-            if len(group) >= 2:
-                return sorted(group, key=lambda t: t.i)
-    return []
-
-
-def _actor(span, role) -> Actor:
-    text = span.text
-    start, end = span.start_char, span.end_char
-    # drop a leading determiner: "the Syrian army" -> "Syrian army"
-    if len(span) > 1 and span[0].dep_ == "det" and span[0].lower_ in ("the", "a", "an"):
-        text, start = span[1:].text, span[1].idx
-    stripped = text.strip()
-    if stripped != text:       # spans can carry line breaks or no-break spaces at their edges
-        start += len(text) - len(text.lstrip())
-        end -= len(text) - len(text.rstrip())
-        text = stripped
-    return Actor(name=None, text=text, role=role, start=start, end=end)
-
-
-def _sources_targets(c: _Cand):
-    from sitrep.kb.ontology import build_triggers
-    event_nouns = build_triggers().nouns
-    src, tgt = [], []
-    tok, head = c.tok, c.head
-    verb = head if head is not None and head.pos_ in ("VERB", "AUX") else None
-    if tok.pos_ in ("NOUN", "PROPN"):
-        for ch in tok.children:
-            if ch.dep_ == "poss":
-                src.append(ch)
-            elif ch.dep_ in ("amod", "compound") and ch.ent_type_ in ("NORP", "GPE", "ORG", "ACTOR"):
-                src.append(ch)
-            elif ch.dep_ == "prep" and ch.lower_ == "by":
-                src.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ == "prep" and ch.lower_ in ("on", "against", "with", "between"):
-                tgt.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ == "acl" and ch.tag_ == "VBN":
-                # "the agreement signed between X and Y", "a strike carried out by X"
-                for g in ch.children:
-                    if g.dep_ == "agent" or (g.dep_ == "prep" and g.lower_ == "between"):
-                        src.extend(x for x in g.children if x.dep_ == "pobj")
-    if verb is not None and (tok.i == verb.i or tok.dep_ in ("dobj", "pobj", "attr", "nsubj", "nsubjpass")):
-        for ch in verb.children:
-            if ch.dep_ in SUBJ_DEPS and not src and ch.i != tok.i:
-                src.append(ch)
-            elif ch.dep_ == "agent":
-                src.extend(g for g in ch.children if g.dep_ == "pobj")
-            elif ch.dep_ in ("dobj", "nsubjpass", "dative") and ch.i != tok.i and not tok.i < ch.i < c.end_i:
-                tgt.append(ch)       # (a word of the trigger phrase itself - "raise the prospect" - is none)
-            elif ch.dep_ == "prep" and ch.lower_ in TARGET_PREPS and tok.i == verb.i:
-                for g in ch.children:
-                    if g.dep_ != "pobj" or g.ent_type_ in ("DATE", "TIME") or _is_place(g):
-                        continue
-                    if g.lemma_.lower() in event_nouns:   # "retaliated with an offensive against X"
-                        for p2 in g.children:
-                            if p2.dep_ == "prep" and p2.lower_ in ("against", "on", "upon"):
-                                tgt.extend(x for x in p2.children if x.dep_ == "pobj")
-                        continue
-                    if ch.lower_ in ("on", "against", "with", "upon") or g.ent_type_ in ACTOR_LABELS:
-                        tgt.append(g)
-        # "X said he would ...": a pronoun subject stands for the speaker
-        if all(s.pos_ == "PRON" for s in src) \
-                and any(ch.dep_ in SUBJ_DEPS and ch.pos_ == "PRON" for ch in verb.children) \
-                and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_LEMMAS:
-            src.extend(ch for ch in verb.head.children if ch.dep_ in SUBJ_DEPS and ch.pos_ != "PRON")
-        if c.type == "REQUEST":   # "called for X to ...", "looking for X to ..."
-            for ch in verb.children:
-                if ch.dep_ == "prep" and ch.lower_ in ("for", "on", "upon"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "pobj")
-                if ch.dep_ in ("advcl", "xcomp", "ccomp"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "nsubj" and g.pos_ != "PRON")
-        # a clause without its own subject takes the subject of the verb it depends on ("After X was
-        # hit, Y called ..." has its own passive subject: Y is not the one who hit)
-        own_subject = any(ch.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
-                          for ch in verb.children)
-        if not src and not own_subject and verb.dep_ in ("xcomp", "advcl", "conj") and verb.head.i != verb.i:
-            for ch in verb.head.children:
-                if ch.dep_ in SUBJ_DEPS:
-                    src.append(ch)
-        if not src and c.type == "CONSULT" and tok.pos_ == "NOUN" and tok.dep_ == "pobj":
-            # "X announced Y after a meeting", "X did not agree on a plan for doing Y during talks": a
-            # meeting in a circumstance phrase is the subject's meeting
-            for anc in list(tok.ancestors)[:6]:
-                if anc.pos_ in ("VERB", "AUX") and any(ch.dep_ == "nsubj" for ch in anc.children):
-                    src.extend(ch for ch in anc.children if ch.dep_ == "nsubj")
-                    break
-                if anc.dep_ not in ("prep", "pobj", "pcomp", "dobj", "advcl"):
-                    break
-    if not tgt:
-        # the object's owner or addressee: "denounced X's crackdown", "demanded autonomy from X",
-        # "promised aid to X"
-        objs = [tok] if tok.pos_ in ("NOUN", "PROPN") else []
-        if verb is not None:
-            objs += [ch for ch in verb.children if ch.dep_ == "dobj"]
-        for o in objs:
-            for ch in o.children:
-                if ch.dep_ == "poss" and ch.pos_ != "PRON" and ch.ent_type_ in ACTOR_LABELS:
-                    tgt.append(ch)
-                elif ch.dep_ == "prep" and ch.lower_ in ("to", "from", "against", "on", "for", "with"):
-                    tgt.extend(g for g in ch.children if g.dep_ == "pobj" and g.ent_type_ in ACTOR_LABELS)
-    actors, seen = [], set()
-    for role, heads in (("source", src), ("target", tgt)):
-        for h in heads:
-            if h.pos_ in ("NUM", "DET"):
-                continue
-            for sp in _actor_spans(h):     # a pronoun itself is dropped there, its conjuncts kept
-                key = (sp.start_char, sp.end_char)
-                if key in seen or len(sp.text) < 2:
-                    continue
-                seen.add(key)
-                actors.append(_actor(sp, role))
-    return actors
-
-
-# ---------------------------------------------------------------------------------------------- places
 def _is_place(tok) -> bool:
     return tok.ent_type_ in PLACE_LABELS
 
@@ -737,7 +570,7 @@ def _count_owner(st, cands, doc):
     for c in cands:
         if word in c.tokens or (c.head is not None and c.head.i == word.i):
             return c, True
-    wanted = ("COERCE",) if st.kind == "arrested" else ("ASSAULT", "COERCE")
+    wanted = ("COERCE",) if st.kind in ("arrested", "detained") else ("ASSAULT", "COERCE")
     pool = [c for c in cands if c.type in wanted] or [c for c in cands if c.type in ("ASSAULT", "COERCE")]
     return min(pool, key=lambda c: (abs(c.tok.i - word.i), c.tok.i), default=None), False
 
@@ -754,7 +587,7 @@ def _assign_counts(sent, cands, statements):
         have = owner.counts.get(st.kind)
         if have is None or (explicit and st.count.value > have.value):
             owner.counts[st.kind] = st.count
-        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested"):
+        if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested", "detained"):
             victim = _victim_group(doc[st.group if st.group is not None else st.victim])
             if victim is not None and victim not in owner.victims:
                 owner.victims.append(victim)
@@ -802,10 +635,17 @@ def _casualty_events(statements, cands, doc) -> list[_Cand]:
     return [_Cand([word], "ASSAULT", None, word.i + 1)]
 
 
-def _sentence_events(sent, trig, timex_heads, lex) -> list[_Cand]:
-    statements = count_statements(sent, lex)
+def sentence_candidates(sent, trig, statements) -> list[_Cand]:
+    """Trigger candidates of one sentence as the lexicon types them (before the learned typing)."""
     cands = [c for c in find_triggers(sent, trig) if not _stance_modifier(c)]
-    cands += _casualty_events(statements, cands, sent.doc)
+    return cands + _casualty_events(statements, cands, sent.doc)
+
+
+def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Cand]:
+    statements = count_statements(sent, lex)
+    cands = sentence_candidates(sent, trig, statements)
+    # the learned type (the lexicon's as feature and fallback), and main verbs the lexicon does not know
+    cands = decide_types(cands, sent, trig, type_model, make=lambda tok: _Cand([tok], NONE, None, tok.i + 1))
     if not cands:
         return []
     for c in cands:
@@ -986,10 +826,12 @@ def _running_toll(c: _Cand, trig) -> bool:
            and not (t.dep_ == "pobj" and t.head.dep_ == "agent" and t.head.head in verbs)
            for t in c.tokens):
         return False
-    # displacement told in the perfect ("N have been displaced") is a running total, not one happening
-    perfect_displaced = set(c.counts) <= {"displaced"} and any(
-        ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
-    return bool(since) or perfect_displaced or runs_to_now(c.timex)
+    # displacement told in the perfect ("N have been displaced") is a running total, not one happening;
+    # so is any count told in the perfect over a period up to now ("N have been killed so far this year")
+    perfect = any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
+    clause_text = " ".join(w.text for v in clauses for w in v.subtree)
+    return bool(since) or (perfect and set(c.counts) <= {"displaced"}) or (
+        perfect and period_to_now_in(clause_text)) or runs_to_now(c.timex)
 
 
 def _reference_object(c: _Cand) -> bool:
@@ -1073,12 +915,16 @@ def clause_tense(tok) -> str | None:
     return None
 
 
-def _merged_actors(c: _Cand) -> list[Actor]:
+def _actors_of(c: _Cand, trig) -> list[Actor]:
+    return participants(c.tok, c.tokens, c.type, c.end_i, c.head, trig)
+
+
+def _merged_actors(c: _Cand, trig) -> list[Actor]:
     """Participants of an event from all its merged triggers ("X called for ... and urged Y": X and Y)."""
-    actors = _sources_targets(c)
+    actors = _actors_of(c, trig)
     for extra in c.tokens[1:]:
         sub = _Cand([extra], c.type, c.mode, extra.i + 1, head=clause_head(extra))
-        for a in _sources_targets(sub):
+        for a in _actors_of(sub, trig):
             if all((a.start, a.end) != (b.start, b.end) for b in actors):
                 actors.append(a)
     return actors
@@ -1133,7 +979,7 @@ def _deontic_actors(c: _Cand) -> list[Actor]:
     out = []
     for role, heads in (("source", speaker), ("target", subj)):
         for h in heads:
-            out.extend(_actor(sp, role) for sp in _actor_spans(h))
+            out.extend(make_actor(sp, role) for sp in actor_spans(h))
     return out
 
 
@@ -1168,6 +1014,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     """One EventMention per event mention in the document (actors, place, dates unresolved)."""
     trig = kb.ontology.triggers()
     lex = kb.ontology.casualties()
+    type_model = kb.ontology.type_model()
     doc = ann.nlp_doc
     text = ann.doc.text
     timex_heads = time_heads(ann)
@@ -1175,7 +1022,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     out: list[EventMention] = []
     for sent in doc.sents:
         try:
-            cands = _sentence_events(sent, trig, timex_heads, lex)
+            cands = _sentence_events(sent, trig, timex_heads, lex, type_model)
         except Exception as exc:   # one odd sentence must not lose the document
             log.warning("event extraction failed on a sentence of %s: %s", ann.doc.id, exc)
             continue
@@ -1189,16 +1036,16 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
             status, cue = status_cue(c.tok, trig)
             if status == "reported" and _modal_subject(c, trig):
                 status = "hypothetical"
-            actors = _merged_actors(c)
+            actors = _merged_actors(c, trig)
             for v in c.victims:
-                for sp in _actor_spans(v):
-                    a = _actor(sp, "target")
+                for sp in actor_spans(v):
+                    a = make_actor(sp, "target")
                     if all(not (a.start < b.end and b.start < a.end) for b in actors):
                         actors.append(a)
             if c.inner and not any(a.role == "target" for a in actors):
                 # "threatened to shell X", "urged Y to ...": the requested/threatened event's target
                 for inner in c.inner:
-                    for a in _sources_targets(inner):
+                    for a in _actors_of(inner, trig):
                         if a.role == "target" and all((a.start, a.end) != (b.start, b.end) for b in actors):
                             actors.append(a)
             if cue == "must" and c.type not in ("REQUEST", "ACCUSE"):
@@ -1243,8 +1090,27 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
                 outlet=ann.doc.outlet,
                 published=ann.doc.published.date if ann.doc.published else None,
                 tense=clause_tense(c.tok),
+                about=_about(c, trig),
             ))
     return out
+
+
+def _about(c: _Cand, trig) -> str | None:
+    """The type of the event an accusation is about: the event it absorbed ("blamed X for the attack"), or
+    an event noun in its "for/of/over" phrase or object ("accused X of the bombing", "blamed the raid on X")."""
+    if c.type != "ACCUSE":
+        return None
+    if c.inner:
+        return c.inner[0].type
+    for t in c.tokens:
+        for ch in t.children:
+            heads = [ch] if ch.dep_ == "dobj" else [g for g in ch.children if g.dep_ in ("pobj", "pcomp")] \
+                if ch.dep_ == "prep" and ch.lower_ in ("for", "of", "over") else []
+            for h in heads:
+                hit = trig.nouns.get(h.lemma_.lower()) or trig.verbs.get(h.lemma_.lower())
+                if hit:
+                    return hit[0]
+    return None
 
 
 def _place_of_event_noun(tok, ann: Annotation) -> tuple[int, int] | None:

@@ -114,14 +114,21 @@ def _period_to_now_re() -> re.Pattern:
     sec = time_lexicon().get("period_to_now") or {}
 
     def alt(key):
-        return "|".join(re.escape(w) for w in sorted(sec.get(key) or (), key=len, reverse=True))
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                        for w in sorted(sec.get(key) or (), key=len, reverse=True))
     parts = [rf"\b(?:{alt('modifiers')})\s+(?:(?:{alt('quantifiers')}|\d+)\s+)?(?:{alt('units')})\b"]
     if sec.get("phrases"):
         parts.append(rf"\b(?:{alt('phrases')})\b")
     return re.compile("|".join(parts), re.I)
 
 
+def period_to_now_in(text: str) -> bool:
+    """Whether a text names a period that runs up to the report's present ("in recent weeks", "over the
+    past 3 days", "so far", "to date", "this year")."""
+    return bool(_period_to_now_re().search(text or ""))
+
+
 def runs_to_now(tx: Timex | None) -> bool:
-    """Whether a time expression names a period that runs up to the report's present ("in recent weeks",
-    "over the past three days", "so far"): a count told over it is a running toll, not one incident."""
-    return tx is not None and bool(_period_to_now_re().search(tx.text or ""))
+    """Whether a time expression names a period that runs up to the report's present: a count told over
+    it is a running toll, not one incident."""
+    return tx is not None and period_to_now_in(tx.text)

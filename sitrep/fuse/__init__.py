@@ -13,7 +13,7 @@ from sitrep.config import Config
 from sitrep.records import (Count, DateInterval, Disagreement, Document, EventMention, Figure, Incident,
                             Mention)
 
-from sitrep.extract.counts import derive_injured
+from sitrep.extract.counts import derive_counts
 
 from .cluster import cluster_mentions
 from .copies import copy_groups
@@ -41,7 +41,7 @@ def fuse(mentions: list[EventMention], documents: list[Document], config: Config
     reps: list[EventMention] = []
     members_of: dict[str, list[EventMention]] = {}
     for doc_id in sorted(by_doc):
-        report = group_report(by_doc[doc_id], rules, config.fusion_km, _title_end(docs.get(doc_id)))
+        report = group_report(by_doc[doc_id], rules, _title_end(docs.get(doc_id)))
         for g, rep in zip(report, linked_arrests([representative(g, rules) for g in report])):
             reps.append(rep)
             members_of[rep.id] = g.members
@@ -158,13 +158,15 @@ def _actors(members: list[EventMention]):
 
 def report_counts(members: list[EventMention]) -> dict[str, Count]:
     """What one report says of one happening: per kind the largest count among its sentences (the lead's
-    total, not a later sentence about one victim), shot turned into injured (``derive_injured``)."""
+    total, not a later sentence about one victim), shot turned into injured (``derive_counts``)."""
     raw: dict[str, Count] = {}
     for m in members:
+        if m.status != "reported":
+            continue          # "planned to kill hundreds" counts nobody
         for kind, c in m.counts.items():
             if kind not in raw or c.value > raw[kind].value:
                 raw[kind] = c
-    return derive_injured(raw)
+    return derive_counts(raw)
 
 
 def _counts(members: list[EventMention], groups: dict[str, str]) -> dict[str, Count]:

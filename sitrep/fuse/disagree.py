@@ -17,6 +17,15 @@ def _entry(value, m: EventMention) -> dict:
     return {"value": value, "doc": m.doc, "outlet": m.outlet, "published": m.published}
 
 
+LABELS = {"date": "date", "location": "place", "actors.source": "perpetrator", "actors.target": "target",
+          "status": "status"}
+
+
+def label_of(field: str) -> str:
+    """The field as people say it: counts.killed -> killed, actors.source -> perpetrator."""
+    return LABELS.get(field) or field.removeprefix("counts.")
+
+
 def _field(name: str, members: list[EventMention], value_of) -> Disagreement | None:
     """A disagreement when at least two reports give a value and the values differ."""
     rows = [(value_of(m), m) for m in _in_date_order(members)]
@@ -24,7 +33,7 @@ def _field(name: str, members: list[EventMention], value_of) -> Disagreement | N
     keys = {repr(v) for v, _ in rows}
     if len(keys) < 2:
         return None
-    return Disagreement(field=name, values=[_entry(v, m) for v, m in rows])
+    return Disagreement(field=name, values=[_entry(v, m) for v, m in rows], label=label_of(name))
 
 
 def _date_value(m: EventMention):

@@ -30,6 +30,7 @@ class FusionRules:
     mergeable_status: frozenset[str]
     status_priority: dict[str, int]   # lower wins on a tie
     retold_types: frozenset[str] = frozenset()   # physical happenings a report retells without dates
+    distinct_modes: frozenset[str] = frozenset()  # modes that tell one report's happenings apart
 
     def family_of(self, type_: str) -> str:
         return self.family.get(type_, type_)
@@ -57,6 +58,7 @@ def load_rules(path: Path = COMPATIBILITY_FILE) -> FusionRules:
         mergeable_status=frozenset(raw.get("mergeable_status") or ("planned", "reported")),
         status_priority={s: i for i, s in enumerate(priority)},
         retold_types=frozenset(raw.get("retold_types") or ()),
+        distinct_modes=frozenset(raw.get("report_distinct_modes") or ()),
     )
 
 

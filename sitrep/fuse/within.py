@@ -21,7 +21,9 @@ from dataclasses import dataclass, field, replace
 
 from sitrep.records import Count, DateInterval, EventMention
 
-from .rules import FusionRules, actors_conflict, day_range, places_agree, ranges_overlap, share_actor
+from sitrep.kb.gazetteer import haversine_km
+
+from .rules import FusionRules, actors_conflict, contains, day_range, ranges_overlap, share_actor
 
 DATE_PRECISION = ["day", "week", "month", "season", "quarter", "year", "decade"]
 
@@ -52,11 +54,31 @@ def _report_window(m: EventMention) -> tuple[int, int] | None:
     return (pub[0] - REPORT_WINDOW_DAYS, pub[1]) if pub else None
 
 
+POINT_KM = 10.0     # an address or venue inside its town
+
+
+def same_place(a, b) -> bool:
+    """Within one report two places are one only when they are the same place or one holds the other:
+    two different towns a few kilometres apart are two strikes ("Ariha" and "Sarja"), though across
+    reports a place may be spelled or resolved differently (``places_agree``)."""
+    if a is None or b is None or a is b:
+        return True
+    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
+        return True
+    if a.name and b.name and a.name.casefold() == b.name.casefold():
+        return True
+    if contains(a, b) or contains(b, a):
+        return True
+    if "point" in (a.precision, b.precision) and None not in (a.lat, a.lon, b.lat, b.lon):
+        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= POINT_KM
+    return False
+
+
 def _within(span: tuple[int, int], window: tuple[int, int] | None) -> bool:
     return window is None or (window[0] <= span[0] and span[1] <= window[1])
 
 
-def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules, km: float) -> bool:
+def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules) -> bool:
     """Whether ``m`` tells the same happening as the group. Dates must overlap where both are given; an
     undated happening is the report's current one, so a dated mention joins it only with a recent date
     ("in 2010, nine people were shot" is not the headline's shooting). Physical happenings are retold
@@ -77,15 +99,16 @@ def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules, km: float) 
         other = _own_date(x)
         if span is not None and other is not None and not ranges_overlap(span, other):
             return False
-        if not places_agree(x.location, m.location, km):
+        if not same_place(x.location, m.location):
             return False
+        if x.mode != m.mode and {x.mode, m.mode} <= rules.distinct_modes:
+            return False      # an air strike and a shelling told apart in one report are two attacks
         if actors_conflict(x.actors, m.actors, symmetric):
             return False
     return True
 
 
-def group_report(mentions: list[EventMention], rules: FusionRules, km: float,
-                 title_end: int = 0) -> list[ReportEvent]:
+def group_report(mentions: list[EventMention], rules: FusionRules, title_end: int = 0) -> list[ReportEvent]:
     """The report events of one document's mentions (all of one document), in text order. Mentions in the
     headline (text before ``title_end``) come last: a headline sums up the lead, so it joins the lead's event."""
     groups: list[ReportEvent] = []
@@ -94,10 +117,10 @@ def group_report(mentions: list[EventMention], rules: FusionRules, km: float,
     for m in ordered:
         same_type = [g for g in groups if g.lead.type == m.type]
         into = None
-        if _own_date(m) is None and m.type in first_of_type and _agrees(first_of_type[m.type], m, rules, km):
+        if _own_date(m) is None and m.type in first_of_type and _agrees(first_of_type[m.type], m, rules):
             into = first_of_type[m.type]
         if into is None:
-            into = next((g for g in reversed(same_type) if _agrees(g, m, rules, km)), None)
+            into = next((g for g in reversed(same_type) if _agrees(g, m, rules)), None)
         if into is None:
             into = ReportEvent()
             groups.append(into)
@@ -165,3 +188,4 @@ def linked_arrests(reps: list[EventMention]) -> list[EventMention]:
         return reps
     best = max(found, key=lambda c: c.value)
     return [replace(r, counts={**r.counts, "arrested": best}) if r is main else r for r in reps]
+

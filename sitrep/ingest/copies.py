@@ -31,10 +31,12 @@ def _body(doc: Document) -> str:
     return doc.text
 
 
-def _order_key(doc: Document, index: int):
-    """Earliest published first; documents without a date after dated ones, in input order."""
+def _order_key(doc: Document):
+    """Earliest published first; documents without a date after dated ones; then the longest text (the
+    fuller version of a syndicated report), then the smallest id, so the choice never depends on the order
+    the files were read in."""
     d = doc.published.date if doc.published.status in ("stated", "estimated") else None
-    return (d is None, d or "", index)
+    return (d is None, d or "", -len(doc.text or ""), doc.id)
 
 
 class DisjointSet:
@@ -57,7 +59,7 @@ class DisjointSet:
 
 
 def mark_copies(docs: list[Document], config: Config) -> list[Document]:
-    """Set ``duplicate_of`` to the id of the earliest-published (else first) document of each copy group.
+    """Set ``duplicate_of`` to the id of the earliest-published (else fullest) document of each copy group.
     Idempotent: running it again, or on a corpus that holds the same file twice, changes nothing more."""
     from datasketch import MinHash, MinHashLSH
     n = len(docs)
@@ -103,7 +105,7 @@ def mark_copies(docs: list[Document], config: Config) -> list[Document]:
             if out[i].duplicate_of is not None:
                 out[i] = replace(out[i], duplicate_of=None)
             continue
-        head = min(members, key=lambda i: _order_key(docs[i], i))
+        head = min(members, key=lambda i: _order_key(docs[i]))
         for i in members:
             dup = None if i == head else docs[head].id
             if out[i].duplicate_of != dup:

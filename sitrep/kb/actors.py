@@ -312,7 +312,18 @@ class ActorRegistry:
         """The actor a name, alias or spelling variant stands for (the one active on ``when``)."""
         if not text or not text.strip():
             return None
-        return self._best(self._candidates(text.strip()), when)
+        cands = self._candidates(text.strip())
+        if " " not in text.strip() and not any(c.isupper() for c in text):
+            # one-word names are written with capitals: "a male and a female" names no capital city (Male);
+            # only an alias written in lower case in the registry matches a lower-case word
+            key = fold(text.strip())
+            cands = [c for c in cands if any(not any(ch.isupper() for ch in n) and fold(n) == key
+                                             for n in self._names_of(c[0]))]
+        return self._best(cands, when)
+
+    def _names_of(self, entry_id: str) -> tuple[str, ...]:
+        e = self.entries[entry_id]
+        return (e.name, *e.aliases, *e.demonyms, *e.people)
 
     def holder(self, key: str, office: str, when: str | None) -> ActorEntry | None:
         """Who held ``office`` for ``key`` (country ISO3 or organisation id) on ``when``.

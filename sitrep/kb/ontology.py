@@ -107,6 +107,7 @@ class Ontology:
     _cameo: dict[str, str]
     _cameo_by_mode: dict[str, dict[str, str]]
     _intent: dict[str, str]
+    _penta: dict[int, list[str]] = field(default_factory=dict)
     _triggers_path: Path | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -129,6 +130,7 @@ class Ontology:
             _cameo_by_mode={t: {k: str(v) for k, v in (d.get("cameo_by_mode") or {}).items()}
                              for t, d in types_data.items()},
             _intent={t: d.get("intent", t) for t, d in types_data.items()},
+            _penta={int(k): [str(t) for t in v] for k, v in (data.get("penta") or {}).items()},
             _triggers_path=triggers_path,
         )
 
@@ -158,8 +160,24 @@ class Ontology:
         """How PLOVER codes a stated intention to do ``type`` (cooperative -> AGREE, coercive -> THREATEN)."""
         return self._intent[self.canonical(type)]
 
+    def penta(self) -> dict[int, list[str]]:
+        """CAMEO's five-way classes (0 statements/appeals ... 4 material conflict) as PLOVER types."""
+        return dict(self._penta)
+
     def casualties(self) -> Casualties:
         return load_casualties()
+
+    def type_model(self):
+        """The learned event-type model (``events/type_model.npz``), or None: the lexicon types alone."""
+        if "type_model" not in self._cache:
+            from sitrep.kb.typemodel import load_type_model
+            self._cache["type_model"] = load_type_model(EVENTS_DIR / "type_model.npz")
+        return self._cache["type_model"]
+
+    def with_type_model(self, model) -> "Ontology":
+        """A copy of this ontology that types with ``model`` (None: the lexicon alone), for evaluation."""
+        from dataclasses import replace
+        return replace(self, _cache={**self._cache, "type_model": model})
 
     def triggers(self) -> Triggers:
         if "triggers" not in self._cache:

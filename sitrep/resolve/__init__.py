@@ -35,17 +35,24 @@ def _word(w: str) -> str:
     return w.lower().strip("’'\".,;:“”()").removesuffix("’s").removesuffix("'s")
 
 
-def plausible_actor(actor: Actor, trig) -> bool:
+def plausible_actor(actor: Actor, trig, sectors: dict | None = None) -> bool:
     """An actor is someone who can act: a resolved name or country, a named person or group, or a people
     noun ("gunmen", "Turkish soldiers") - never an abstract noun or an event ("the political process",
-    "Russia's air raids", "Thursday's"), which the parse can put in a subject or object slot."""
+    "Russia's air raids", "Thursday's"), which the parse can put in a subject or object slot. A weapon that
+    acts stands for the force using it ("government artillery shelled the town")."""
     words = [w for w in (actor.text or "").split() if _word(w)]
     if not words:
         return False
     head = _word(words[-1])
-    if head in trig.nouns or head.rstrip("s") in trig.nouns or head in _WEEKDAYS_MONTHS:
+    # "government artillery shelled": a weapon noun that names a force (not "shells", a munition)
+    force = (sectors or {}).get(head) == "MIL"
+    if (head in trig.nouns or head.rstrip("s") in trig.nouns) and not (force and actor.role == "source") \
+            or head in _WEEKDAYS_MONTHS:
         return False
-    if actor.name or actor.country or actor.actor_id:
+    people = head in trig.count_nouns or head.rstrip("s") in trig.count_nouns
+    if not (force or people) and any(head in words for cues in trig.mode_cues.values() for _, words in cues):
+        return False          # a munition ("artillery shells", "rockets") is what was used, not who
+    if actor.name or actor.country or actor.actor_id or actor.sector:
         return True
     if head in trig.count_nouns or head.rstrip("s") in trig.count_nouns:
         return True
@@ -85,6 +92,49 @@ def reportable(ev: EventMention) -> bool:
     undated = ev.date is None or ev.date.basis == "publication"
     # a past act reported without a date ("X said he would ask Y to ...") is dated by the report itself
     return not undated or physical or ev.tense == "past"
+
+
+_LOCAL_PRECISIONS = frozenset({"point", "town", "district"})
+
+
+def _is_place_span(actor: Actor, place_mentions) -> bool:
+    """"shelled the town of Kafr Nabl": a town, village or district named in an actor slot is where the
+    event happened, not a participant (a country or capital stays: "Turkey retaliated")."""
+    if actor.actor_id is not None or actor.start is None:
+        return False
+    return any(p.start <= actor.start and actor.end <= p.end and p.place is not None
+               and p.place.precision in _LOCAL_PRECISIONS for p in place_mentions)
+
+
+def _with_place_country(actor: Actor, place) -> Actor:
+    """An actor known only by its kind ("gunmen", "police", "government artillery", "civilians") acts where
+    the event happened: it takes the country of the event's place, marked as inferred, so that a ceasefire's
+    clauses can bind it. Named people and organisations keep what the registry says."""
+    if actor.country is not None or actor.sector is None or actor.actor_id is not None or place is None \
+            or not place.country:
+        return actor
+    return replace(actor, country=place.country, country_basis="place")
+
+
+def _linked_attributions(events: list[EventMention]) -> list[EventMention]:
+    """"Witnesses blamed government forces for the attack": whom a report's accusation names is a
+    perpetrator of the report's first event of that type, attributed to the accuser (the accusation stays
+    an event of its own); an actor known by kind takes that event's country."""
+    out = list(events)
+    for acc in events:
+        if acc.type != "ACCUSE" or not acc.about or acc.status != "reported":
+            continue
+        at = next((i for i, e in enumerate(out) if e.type == acc.about and e.status == "reported"), None)
+        if at is None:
+            continue
+        target = out[at]
+        accuser = next((a.name or a.text for a in acc.actors if a.role == "source"), None)
+        have = {(a.actor_id or a.name or a.text).casefold() for a in target.actors if a.role == "source"}
+        named = [_with_place_country(replace(a, role="source", attributed_by=accuser), target.location)
+                 for a in acc.actors if a.role == "target" and (a.actor_id or a.name or a.text).casefold() not in have]
+        if named:
+            out[at] = replace(target, actors=target.actors + named)
+    return out
 
 
 _ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those"})
@@ -143,12 +193,14 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
                      location=location,
                      outlet=ann.doc.outlet,
                      published=ann.doc.published.date)
-        ev = replace(ev, actors=[a for a in ev.actors if plausible_actor(a, trig)])
+        ev = replace(ev, actors=[_with_place_country(a, ev.location) for a in ev.actors
+                                 if plausible_actor(a, trig, kb.actors.descriptions.sectors)
+                                 and not _is_place_span(a, place_mentions)])
         if ev.date is None:
             ev = replace(ev, date=event_date(ev, ann, extraction.events))
         events.append(ev)
 
-    events = _date_anaphora(events, ann)
+    events = _date_anaphora(_linked_attributions(events), ann)
     quotes = [replace(q, speaker=_resolve_actor(q.speaker, ann, kb, actors_by_span))
               for q in extraction.quotes]
     figures = [replace(f, attributed_to=_resolve_actor(f.attributed_to, ann, kb, actors_by_span))
