@@ -550,9 +550,9 @@ def linked_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> 
 
 
 # ---------------------------------------------------------------------------------------------- time
-def _link_time(c: _Cand, timex_heads) -> object:
+def _link_time(c: _Cand, timex_heads, triggers=frozenset()) -> object:
     """The time expression attached to the event (``sitrep.extract.time.link_time``)."""
-    return link_time(c.tokens, c.head, c.tok, timex_heads, sense_rules().name_heads)
+    return link_time(c.tokens, c.head, c.tok, timex_heads, sense_rules().name_heads, triggers)
 
 
 # ---------------------------------------------------------------------------------------------- counts
@@ -677,10 +677,11 @@ def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Can
                 continue
     cands.extend(_requested(cands, trig))
     live = [c for c in cands if not c.absorbed]
+    triggers = {t.i for x in cands for t in x.tokens}
     for c in live:
         c.places = _not_topic_or_name(c, linked_location_spans(c.tok, [c.head] if c.head is not None else [],
                                                                speech_act=c.type in SPEECH_ACT_TYPES))
-        c.timex = _link_time(c, timex_heads)
+        c.timex = _link_time(c, timex_heads, triggers)
     # merge same-type candidates of the sentence unless their places or times differ
     merged: list[_Cand] = []
     for c in sorted(live, key=lambda x: x.tok.i):

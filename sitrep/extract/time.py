@@ -52,14 +52,16 @@ def takes_clause_time(tok, head) -> bool:
     return False
 
 
-def link_time(tokens, head, main, timex_heads_, name_heads=frozenset()) -> Timex | None:
+def link_time(tokens, head, main, timex_heads_, name_heads=frozenset(), triggers=frozenset()) -> Timex | None:
     """The time expression attached to an event whose trigger tokens are ``tokens`` (``main`` first) and
     whose clause verb is ``head``: walking up from the expression's head through prepositions and noun
     modifiers reaches a trigger token, or the clause verb (when a trigger is one of its own arguments),
-    before any other verb. Among several, the one nearest to ``main``.
+    before any other verb or another event's trigger (token indices ``triggers``). Among several, the one
+    nearest to ``main``.
 
     "Rebels shelled the town on Tuesday" -> "Tuesday"; "a strike launched on May 2" -> "May 2" (a participle
-    on a noun is passed); "the September 2018 X agreement" -> not the agreement's events' date."""
+    on a noun is passed); "the September 2018 X agreement" -> not the agreement's events' date; "charged
+    over the April 16 shooting" -> the shooting's date, not the charge's."""
     sent = _sent_of(main)
     anchors = {t.i for t in tokens}
     if head is not None and any(takes_clause_time(t, head) for t in tokens):
@@ -78,6 +80,8 @@ def link_time(tokens, head, main, timex_heads_, name_heads=frozenset()) -> Timex
                 break                # a participle on a noun ("a strike launched on May 2") is passed
             if cur.i != root.i and cur.pos_ in ("NOUN", "PROPN") and cur.lemma_.lower() in name_heads:
                 break                # "the September 2018 X agreement": the agreement's date
+            if cur.i in triggers:
+                break                # "charged over the April 16 shooting": the shooting's date
             cur = cur.head
         if hit and (best is None or abs(root.i - main.i) < abs(best[1].i - main.i)):
             best = (tx, root)

@@ -53,20 +53,27 @@ def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, len(text)
 
 
-def _lead_sentence(ann: Annotation, offset: int) -> tuple[int, int] | None:
-    """When ``offset`` lies in the document's title (its first line), the span of the first sentence
-    after it (the lead, which news style makes the headline's source)."""
+def _lead_sentence(ann: Annotation, offset: int, others=()) -> tuple[int, int] | None:
+    """When ``offset`` lies in the document's title (its first line), the span of the lead: the first
+    sentence after it that tells an event (news style makes it the headline's source; a "Please enable
+    JavaScript" line in between is not it), else the first sentence after it."""
     title = (ann.doc.title or "").strip()
     text = ann.doc.text
-    if not title or not text.lstrip().startswith(title):
+    at = text.find(title) if title else -1
+    if not title or at < 0 or text[:at].strip() and len(text[:at]) > 80:
         return None
-    title_end = text.index(title) + len(title)
+    title_end = at + len(title)
     if offset >= title_end:
         return None
+    starts = sorted(_trigger_offset(o) for o in others if _trigger_offset(o) >= title_end)
+    first = None
     for s0, s1 in ann.sentences or []:
-        if s0 >= title_end and text[s0:s1].strip():
+        if s0 < title_end or not text[s0:s1].strip():
+            continue
+        first = first or (s0, s1)
+        if not starts or any(s0 <= x < s1 for x in starts):
             return s0, s1
-    return None
+    return first
 
 
 _DURATION = re.compile(r"^P(\d+)([DWMY])$")
@@ -222,7 +229,7 @@ def sentence(ev: DateEvidence) -> DateInterval | None:
 def headline_lead(ev: DateEvidence) -> DateInterval | None:
     """"X and Y agree to ..." (headline) over "X and Y agreed on Monday ..." (lead): the date of the lead's
     mention of the same type; without one, the lead's first expression that belongs to no other event."""
-    lead = _lead_sentence(ev.ann, ev.at)
+    lead = _lead_sentence(ev.ann, ev.at, ev.others)
     if lead is None:
         return None
     same = [o for o in ev.others if o.type == ev.event.type and lead[0] <= _trigger_offset(o) < lead[1]]
