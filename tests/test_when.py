@@ -85,6 +85,12 @@ def test_a_yearless_day_takes_the_year_the_text_writes_for_it():
     assert tx["Mar. 13"].interval.start == "2014-03-13"
 
 
+def test_the_day_after_a_named_day():
+    assert _tx("She was killed the day after Thanksgiving.", "2016-11-30")["the day after Thanksgiving"].value \
+        == "2016-11-25"
+    assert _tx("the day-after-Thanksgiving robbery", "2016-11-30")["day-after-Thanksgiving"].value == "2016-11-25"
+
+
 def test_fourth_of_july_is_a_day():
     assert _tx("He was charged in a Fourth of July shooting.", "2016-12-01")["Fourth of July"].value == "2016-07-04"
 
@@ -218,3 +224,19 @@ def test_estimate_from_a_dated_report_of_the_same_happenings():
     out = estimate_dates([dated, undated, other])
     assert (out[1].published.date, out[1].published.status) == ("2019-11-02", "estimated")
     assert "a.txt" in out[1].published.evidence
+
+
+def test_a_day_on_an_event_noun_is_not_the_governing_verbs(annotate, kb):
+    ann, raw, res = _events(annotate, kb, "Police detained a suspect over the May 30 shooting at the depot.")
+    shooting = [e for e in raw if e.type == "ASSAULT"]
+    assert all(e.time_span is None or ann.doc.text[e.time_span[0]:e.time_span[1]] == "May 30" for e in shooting)
+    detained = next(e for e in raw if e.type == "COERCE")
+    assert detained.time_span is None
+
+
+def test_the_lead_is_the_first_sentence_that_tells_an_event(annotate, kb):
+    title = "Guard shot at depot"
+    text = f"{title}\n\nPlease enable scripts to watch this video.\n\nA guard was shot at the depot on Saturday, police said."
+    ann, raw, res = _events(annotate, kb, text, title=title)
+    head = next(e for e in raw if e.start < len(title) and e.type == "ASSAULT")
+    assert event_date(head, ann, raw).start == "2021-06-05"

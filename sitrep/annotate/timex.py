@@ -796,6 +796,23 @@ def _h_daybefore(ctx, m):
     return _Cand(m.start(), m.end(), "DATE", "", kind="anaphor", prio=4, anaphor=(m["unit"].lower(), k, None))
 
 
+_DAY_AROUND = re.compile(r"(?:\bthe\s+(?P<unit>day|night)\s+(?P<dir>after|before)\s+|"
+                         r"\b(?P<unit2>day|night)-(?P<dir2>after|before)-)$", re.I)
+
+
+def _day_around(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """"the day after Thanksgiving", "the day-after-Christmas sales": the day next to a named day."""
+    out = []
+    for c in cands:
+        m = _DAY_AROUND.search(ctx.text[max(0, c.start - 20):c.start])
+        if m and c.kind == "date" and c.iv is not None and c.iv[0] == c.iv[1] and not c.parts:
+            k = 1 if (m["dir"] or m["dir2"]).lower() == "after" else -1
+            d = c.iv[0] + timedelta(days=k)
+            c = replace(c, start=c.start - (len(m.group(0))), value=_iso(d), iv=(d, d), basis="relative")
+        out.append(c)
+    return out
+
+
 def _year_from_same_day(cands: list[_Cand]) -> list[_Cand]:
     """A month-day without a year that the text also writes with one ("... on March 13, 2013. ... killed on
     Mar. 13") is that day: the year comes from the text, not from the anchor."""
@@ -1733,7 +1750,7 @@ def tag(text: str, anchor: str | None, split_ranges: bool = False, adjectival_du
     chosen = _select(cands)
     chosen = [_apply_fuzzy(ctx, c) for c in chosen]
     chosen = _select(chosen)
-    chosen = _year_from_same_day(chosen)
+    chosen = _day_around(ctx, _year_from_same_day(chosen))
     chosen = _resolve_anaphors(ctx, chosen)
     chosen = _year_back_periods(ctx, chosen)
     chosen = _join_clock(ctx, chosen)
