@@ -91,6 +91,13 @@ def test_the_day_after_a_named_day():
     assert _tx("the day-after-Thanksgiving robbery", "2016-11-30")["day-after-Thanksgiving"].value == "2016-11-25"
 
 
+def test_a_holiday_naming_an_occasion_only_places_it_around_the_day():
+    iv = _tx("Two women were killed at a Halloween party.", "2016-11-02")["Halloween"].interval
+    assert (iv.start, iv.end, iv.precision) == ("2016-10-28", "2016-11-01", "week")
+    iv = _tx("He was charged in the Halloween shooting.", "2016-11-02")["Halloween"].interval
+    assert (iv.start, iv.end) == ("2016-10-31", "2016-10-31")
+
+
 def test_fourth_of_july_is_a_day():
     assert _tx("He was charged in a Fourth of July shooting.", "2016-12-01")["Fourth of July"].value == "2016-07-04"
 

@@ -1435,7 +1435,18 @@ def _h_holiday(ctx, m):
     c = _resolve_md(ctx, mo, d, m.start(), m.end())
     if c is not None:
         c.prio = 4
+        c = _occasion(ctx, c, m.end())
     return c
+
+
+def _occasion(ctx, c: _Cand, end: int) -> _Cand:
+    """"a Halloween party", "the Christmas holidays": a holiday naming an occasion only places it around
+    the day (the days before it and the day after, precision week); "the Halloween shooting" is the day."""
+    nxt = re.match(r"\s+([a-z]+)", ctx.text[end:end + 20])
+    if c.iv is None or not nxt or nxt.group(1) not in ctx.lex.raw.get("occasion_nouns", ()):
+        return c
+    lo, hi = c.iv[0] - timedelta(days=3), c.iv[1] + timedelta(days=1)
+    return replace(c, iv=(lo, hi), precision="week")
 
 
 def _nth_weekday(y: int, month: int, wd: int, n: int) -> date:
