@@ -247,3 +247,12 @@ def test_the_lead_is_the_first_sentence_that_tells_an_event(annotate, kb):
     ann, raw, res = _events(annotate, kb, text, title=title)
     head = next(e for e in raw if e.start < len(title) and e.type == "ASSAULT")
     assert event_date(head, ann, raw).start == "2021-06-05"
+
+
+def test_a_paragraph_without_time_carries_on_the_previous_ones_same_kind_of_event(annotate, kb):
+    text = ("On Friday gunmen attacked a checkpoint near the dam.\n\n"
+            "Gunmen also attacked a bakery in the town.\n\n"
+            "Police are investigating.")
+    ann, raw, res = _events(annotate, kb, text)
+    bakery = next(e for e in raw if e.type == "ASSAULT" and "bakery" in e.sentence)
+    assert date_rule(bakery, ann, raw) == "paragraph" and event_date(bakery, ann, raw).start == "2021-06-04"

@@ -10,7 +10,8 @@
   6. ``restatement``      a definite event noun ("the shooting") is the happening the report dates elsewhere:
                           the nearest same-type mention dated by its own expression (before, else after);
   7. ``paragraph``        the nearest dated expression before the sentence in its paragraph, when it does
-                          not belong to an event of another kind (narrative time carries on);
+                          not belong to an event of another kind (narrative time carries on); in a paragraph
+                          with none, the previous paragraph's last one when it dates an event of its kind;
   8. ``report_window``    none of these: the report's own window, the week up to its publication
                           (``precision: week``, ``basis: publication``); None only in an undated report.
 
@@ -283,9 +284,30 @@ def paragraph(ev: DateEvidence) -> DateInterval | None:
     p0, _ = paragraph_bounds(ev.ann.doc.text, ev.at)
     before = [t for t in ev.timexes if p0 <= t.start < s0]
     if not before:
-        return None
+        return _previous_paragraph(ev, p0)
     last = max(before, key=lambda t: t.start)
     if ev.belongs_elsewhere(last):
+        return None
+    return replace(last.interval)
+
+
+def _previous_paragraph(ev: DateEvidence, p0: int) -> DateInterval | None:
+    """"17, 18 and 19 September saw artillery strikes on the villages. / The aircraft also launched
+    airstrikes on Sarja.": a paragraph with no time of its own carries on the previous one's when that
+    time dates an event of the same kind there."""
+    text = ev.ann.doc.text
+    j = p0 - 1
+    while j > 0 and text[j].isspace():
+        j -= 1
+    if j <= 0:
+        return None
+    q0, _ = paragraph_bounds(text, j)
+    before = [t for t in ev.timexes if q0 <= t.start < p0]
+    if not before:
+        return None
+    last = max(before, key=lambda t: t.start)
+    o = ev.owner(last)
+    if o is None or o.type != ev.event.type or ev.statement_verb(last) is not None:
         return None
     return replace(last.interval)
 
