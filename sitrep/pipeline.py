@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +47,16 @@ class RunResult:
                 "skipped_inputs": self.skipped_inputs, "extracted": self.extracted,
                 "errors": len(self.errors), "incidents": len(self.incidents),
                 "violations": len(self.violations)}
+
+
+@contextmanager
+def stage(name: str):
+    """Log a stage's end and duration (`sitrep -v` shows these): 'fuse: 12.3 s'."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        log.info("%s: %.2f s", name, time.perf_counter() - t0)
 
 
 @lru_cache(maxsize=1)
@@ -150,7 +162,9 @@ def run(paths: Iterable[str | Path], config: Config, progress: Progress | None =
         # ingest
         stored = {d.id: d for d in store.documents()}
         new: dict[str, Document] = {}
-        raw_items = list(iter_inputs(paths, config))
+        with stage("read inputs"):
+            raw_items = list(iter_inputs(paths, config))
+        t_ingest = time.perf_counter()
         for i, item in enumerate(raw_items, 1):
             if progress:
                 progress("read", i, len(raw_items))
@@ -173,10 +187,13 @@ def run(paths: Iterable[str | Path], config: Config, progress: Progress | None =
             else:
                 new[doc.id] = doc
         result.new_documents = len(new)
+        log.info("ingest: %d inputs, %d new documents, %d already stored: %.2f s", len(raw_items), len(new),
+                 result.skipped_inputs, time.perf_counter() - t_ingest)
 
         # corpus-level metadata: copies and estimated dates (may change stored documents too)
         corpus = list(stored.values()) + list(new.values())
-        corpus = estimate_dates(mark_copies(corpus, config))
+        with stage("copies and estimated dates"):
+            corpus = estimate_dates(mark_copies(corpus, config))
         changed = [d for d in corpus if d.id in new or d != stored.get(d.id)]
         store.put_documents(changed)
         result.documents = store.documents()
@@ -184,21 +201,26 @@ def run(paths: Iterable[str | Path], config: Config, progress: Progress | None =
         # per-document stages
         todo = [d for d in result.documents
                 if store.extraction_version(d.id) != extraction_key(d, config)]
+        t_extract = time.perf_counter()
         for doc, extraction in extract_all(todo, config, progress):
             if isinstance(extraction, IngestError):
                 result.errors.append(extraction)
                 continue
             store.put_extraction(extraction, extraction_key(doc, config))
             result.extracted += 1
+        log.info("annotate, extract, resolve: %d documents: %.2f s", len(todo), time.perf_counter() - t_extract)
 
         # corpus-level stages
         extractions = store.extractions()
-        result.incidents = fuse_corpus(store, result.documents, extractions, config)
-        result.violations = check_agreements(store, result.incidents, config)
+        with stage(f"fuse ({len(extractions)} extractions)"):
+            result.incidents = fuse_corpus(store, result.documents, extractions, config)
+        with stage(f"check ({len(config.agreements)} agreements)"):
+            result.violations = check_agreements(store, result.incidents, config)
 
         store.record_errors(run_id, result.errors)
         if config.out is not None:
-            result.outputs = present(store, config, run_id, extractions)
+            with stage("present (exports, report)"):
+                result.outputs = present(store, config, run_id, extractions)
         store.finish_run(run_id, result.counts())
         return result
     finally:

@@ -106,6 +106,8 @@ class Place:
     precision: str = "town"            # point | town | district | province | country | area | route
     gazetteer_id: str | None = None    # e.g. "geonames:170063", "ocha:C3970", "sitrep:jabal-al-zawiya"
     feature_class: str | None = None   # GeoNames feature class/code or our own (AREA, ROUTE)
+    basis: str | None = None           # None: the event's own words; context: an address or venue in the
+                                       # document's town; document: the document's main place stood in
 
 
 @dataclass

@@ -19,10 +19,10 @@ def reg() -> ActorRegistry:
 def nlp(reg):
     """The English model with our actor patterns (and not the gazetteer's, which is slow to load)."""
     spacy = pytest.importorskip("spacy")
+    from sitrep.annotate.nlp import add_entity_ruler
+
     nlp = spacy.load(Config().spacy_model)
-    ruler = nlp.add_pipe("entity_ruler", before="ner",
-                         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True})
-    ruler.add_patterns(reg.patterns())
+    add_entity_ruler(nlp, reg.patterns())
     return nlp
 
 

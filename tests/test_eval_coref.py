@@ -133,3 +133,34 @@ def test_average_linkage_keeps_apart_what_scores_nothing():
     ms = [_m("d1", "shoot"), _m("d2", "shooting"), _m("d3", "arrest"), _m("d4", "arrest"), _m("d5", "flee")]
     clusters = sorted(sorted(m.doc for m in c) for c in C.cluster_mentions_avg(ms, p))
     assert clusters == [["d1", "d2"], ["d3", "d4"], ["d5"]]
+
+
+def test_topic_folds_and_ranges():
+    assert C.topic_folds([5, 1, 3, 2, 4], 2) == [[1, 3, 5], [2, 4]]
+    assert C._ranges([1, 2, 3, 5, 7, 8]) == "1-3,5,7-8"
+
+
+def test_cross_validation_never_scores_a_trained_topic(shared, monkeypatch):
+    data = shared / "data" / "coref" / "ecbplus"
+    if not data.is_dir():
+        pytest.skip("ECB+ absent")
+    trained = []
+    real_train = C.train_learned
+
+    def spy(corpus, mentions, p=C.LearnedParams()):
+        trained.append({m.topic for m in mentions})
+        return real_train(corpus, mentions, C.LearnedParams(rounds=30))
+    monkeypatch.setattr(C, "train_learned", spy)
+    r = C.evaluate(data, topics={1, 2, 3}, cv=3)
+    assert r["evaluation"]["folds"] == [[1], [2], [3]]
+    assert trained == [{2, 3}, {1, 3}, {1, 2}]
+    assert 0.3 < r["gold_mentions"]["conll_f1"] <= 1.0
+    assert set(r["gold_mentions"]["parts"]) == {"tune", "heldout"}
+
+
+def test_shipped_model_is_scored_on_unseen_topics_only(shared):
+    data = shared / "data" / "coref" / "ecbplus"
+    if not data.is_dir():
+        pytest.skip("ECB+ absent")
+    with pytest.raises(ValueError):
+        C.evaluate(data, topics={1})                       # a training topic: nothing honest to score

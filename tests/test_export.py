@@ -92,8 +92,16 @@ def test_csv_acled_columns(tmp_path):
         rows = list(reader)
     assert len(rows) == 2
     r = rows[0]
+    assert len(ACLED_COLUMNS) == 33 and ACLED_COLUMNS[-2:] == ["sitrep_id", "sitrep_link"]
     assert r["event_date"] == "2020-02-27" and r["actor1"] == "Russia" and r["actor2"] == "Turkey"
-    assert r["country"] == "Syria" and r["admin1"] == "Idlib" and r["location"] == "Saraqib"
+    # admin names from one gazetteer (UN OCHA's for Syria) whatever the place record carries
+    assert r["country"] == "Syria" and r["admin1"] == "Idleb" and r["location"] == "Saraqib"
+    assert r["admin2"] and r["admin3"]
+    assert r["event_id_cnty"] == "SYR-E1" and r["sitrep_id"] == "E1" and r["year"] == "2020"
+    assert r["iso"] == "760" and r["region"] == "Middle East"
+    assert r["disorder_type"] == "Political violence" and r["sub_event_type"] == "Air/drone strike"
+    # Russian forces in Syria are external forces (8), Turkish soldiers too: interaction 88
+    assert r["inter1"] == "8" and r["inter2"] == "8" and r["interaction"] == "88"
     assert r["fatalities"] == "33"                    # the lowest reported toll, as ACLED does
     assert r["geo_precision"] == "1" and r["time_precision"] == "1"
     assert r["source"] == "Outlet A"
@@ -103,17 +111,43 @@ def test_csv_acled_columns(tmp_path):
 
 def test_geojson_is_valid_feature_collection(tmp_path):
     docs, inc, *_ = records()
-    [p] = write_exports(tmp_path, documents=docs, incidents=inc, fmt="geojson", meta={})
+    p, _ = write_exports(tmp_path, documents=docs, incidents=inc, fmt="geojson", meta={})
     gj = json.loads(p.read_text())
-    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 2
-    f0, f1 = gj["features"]
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 1
+    [f0] = gj["features"]
     assert f0["type"] == "Feature" and f0["geometry"] == {"type": "Point", "coordinates": [36.80, 35.86]}
     assert f0["properties"]["killed"] == 36 and f0["properties"]["type"] == "ASSAULT"
-    assert f1["geometry"] is None
-    for f in gj["features"]:       # QGIS needs flat properties
+    unlocated = json.loads((tmp_path / "events_unlocated.geojson").read_text())   # kept apart: no geometry
+    assert [f["id"] for f in unlocated["features"]] == ["E2"]
+    for f in gj["features"] + unlocated["features"]:       # QGIS needs flat properties
         assert all(not isinstance(v, (dict, list)) for v in f["properties"].values())
 
 
 def test_unknown_format_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="unknown export format"):
         write_exports(tmp_path, documents=[], incidents=[], fmt="xml", meta={})
+
+
+def test_province_and_country_places_carry_their_area(tmp_path):
+    docs, inc, *_ = records()
+    idleb = Place("Idleb", "SYR", "Idleb", 35.8, 36.6, "province", "ocha:SY07")
+    syria = Place("Syria", "SYR", None, 35.0, 38.0, "country", "geonames:163843")
+    inc = [Incident(f"P{k}", "ASSAULT", None, "reported", None, p, [], {}, [], 1) for k, p in enumerate((idleb, syria))]
+    [p] = write_exports(tmp_path, documents=docs, incidents=inc, fmt="geojson", meta={})
+    feats = json.loads(p.read_text())["features"]
+    assert [f["geometry"]["type"] for f in feats] == ["Polygon", "MultiPolygon"]   # areas, never a point
+    assert feats[0]["properties"]["area"] == "Idleb" and feats[1]["properties"]["area"] == "Syria"
+
+
+def test_csv_cells_are_neutralised(tmp_path):
+    from sitrep.present.acled import safe_cell
+
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("@x") == "'@x"
+    assert safe_cell("+1 2") == "'+1 2" and safe_cell("\tx") == "'\tx" and safe_cell("\rx") == "'\rx"
+    assert safe_cell("-12.5") == "-12.5" and safe_cell(-3) == -3 and safe_cell("- a") == "'- a"
+    docs, inc, *_ = records()
+    inc[0].mentions = [Mention("d1", 0, 5, "=cmd|' /C calc'!A0", "@Outlet", "2020-02-28")]
+    [p] = write_exports(tmp_path, documents=docs, incidents=inc[:1], fmt="csv", meta={})
+    with p.open(newline="", encoding="utf-8") as fh:
+        r = next(csv.DictReader(fh))
+    assert r["notes"].startswith("'=") and r["source"] == "'@Outlet"

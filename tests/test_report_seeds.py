@@ -17,9 +17,11 @@ def test_seed_report_renders_every_incident(seeds_run, browser_page):
     page.goto((Path(config.out) / "report.html").as_uri())
     page.wait_for_load_state("load")
     assert page.locator("#incident-table tr.incident-row").count() == len(incidents)
-    assert 0 < page.locator("#timeline-svg .tl-item").count() <= len(dated)
-    assert 0 < page.locator("#map-svg .map-marker").count() <= len(placed)
-    assert page.locator("#map-svg path.zone").count() >= 2        # the agreements' zones
+    assert 0 < page.locator("#timeline-chart rect.bar").count() <= len(dated)       # stacked histogram
+    assert 0 < int(page.get_attribute("#map-canvas", "data-points")) <= len(placed)
+    assert page.locator("#map-canvas .cluster").count() > 0
+    data = page.evaluate("() => JSON.parse(document.getElementById('report-data').textContent)")
+    assert len(data["zones"]["features"]) >= 2                                       # the agreements' zones
     assert page.locator("#compliance").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report_seeds.png"), full_page=True)

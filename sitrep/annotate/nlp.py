@@ -46,11 +46,62 @@ def load_pipeline(model: str, with_patterns: bool = True, actor_files: tuple = (
             except (AttributeError, NotImplementedError) as exc:   # a kb part not built yet
                 log.debug("no entity patterns from %s: %s", type(source).__name__, exc)
         if patterns:
-            ruler_at = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-            ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER",
-                                                          "overwrite_ents": True}, **ruler_at)
-            ruler.add_patterns(patterns)
+            add_entity_ruler(nlp, patterns)
     return nlp
+
+
+def add_entity_ruler(nlp, patterns: list[dict]) -> None:
+    """Our phrase patterns, matched case-blind before the NER (cheap for any number of names), then the
+    ACTOR matches whose capitals are not their name's dropped (``sitrep.kb.actors.case_fits``)."""
+    from spacy.language import Language
+
+    ruler_at = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+                         **ruler_at)
+    ruler.add_patterns(patterns)
+    names = sorted({p["pattern"] for p in patterns if p["label"] == "ACTOR" and isinstance(p["pattern"], str)})
+    if names:
+        if not Language.has_factory("sitrep_actor_case"):
+            Language.factory("sitrep_actor_case", default_config={"names": []}, func=_ActorCase)
+        nlp.add_pipe("sitrep_actor_case", after="entity_ruler", config={"names": names})
+
+
+_SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "'", "‘", "’", "—", "-", "(", "|"}
+
+
+class _ActorCase:
+    """Drops the entity ruler's ACTOR spans whose capitals differ from the name they matched."""
+
+    def __init__(self, nlp, name: str, names: list[str]):
+        self.by_key: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for n in names:
+            words = tuple(t.text for t in nlp.make_doc(n))
+            self.by_key.setdefault(tuple(w.lower() for w in words), []).append(words)
+
+    def __call__(self, doc):
+        from sitrep.kb.actors import case_fits
+
+        def word(i: int, step: int) -> str | None:     # the nearest word before/after, past punctuation
+            while 0 <= i < len(doc) and not doc[i].is_alpha:
+                i += step
+            return doc[i].text if 0 <= i < len(doc) else None
+
+        def opens_sentence(i: int) -> bool:
+            prev = doc[i - 1] if i > 0 else None
+            return prev is None or "\n" in prev.text_with_ws or prev.text in _SENTENCE_END
+
+        kept, dropped = [], False
+        for ent in doc.ents:
+            forms = self.by_key.get(tuple(t.lower_ for t in ent)) if ent.label_ == "ACTOR" else None
+            words = [t.text for t in ent]
+            if forms and not any(case_fits(words, f, word(ent.start - 1, -1), word(ent.end, 1),
+                                           opens_sentence(ent.start)) for f in forms):
+                dropped = True
+                continue
+            kept.append(ent)
+        if dropped:
+            doc.ents = kept
+        return doc
 
 
 class Annotator:

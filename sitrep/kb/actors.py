@@ -51,6 +51,17 @@ class DatedName:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A span of time in which an actor had another sector or country than its default: the Taliban
+    were rebels 2001-2021 and the government after; Sudan's Rapid Support Forces a state force until
+    the war of April 2023 and a party against the state after it."""
+    start: str | None = None
+    end: str | None = None
+    sector: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True)
 class ActorEntry:
     id: str
     name: str
@@ -70,6 +81,23 @@ class ActorEntry:
     pattern: bool = True               # offer its names to the entity ruler
     source: str = ""                   # file it came from
     user: bool = False                 # from a user file (wins ties)
+    periods: tuple[Period, ...] = ()   # dated sector/country changes
+    lists: tuple[str, ...] = ()        # public lists the facts come from (UCDP, FTO, UN, EU, ACLED...)
+    lookup_only: tuple[str, ...] = ()  # aliases never offered to the entity ruler ("PDF", "RSF")
+
+    def sector_at(self, when: str | None) -> str | None:
+        """The sector on ``when``: a dated period's, else the entry's own (also when there is no date)."""
+        p = self._period(when, "sector")
+        return p.sector if p is not None else self.sector
+
+    def country_at(self, when: str | None) -> str | None:
+        p = self._period(when, "country")
+        return p.country if p is not None else self.country
+
+    def _period(self, when: str | None, attr: str) -> "Period | None":
+        if not when:                    # no date: the entry's own sector and country
+            return None
+        return next((p for p in self.periods if getattr(p, attr) is not None and _covers(p.start, p.end, when)), None)
 
     def name_at(self, when: str | None) -> str:
         """The name the actor carried on ``when`` (a dated former name), else its canonical name."""
@@ -118,11 +146,66 @@ def fold(text: str) -> str:
 
 
 def _acronym(text: str) -> str | None:
-    """'U.S.' -> 'US', 'HTS' -> 'HTS'; None unless the name is a short all-capitals acronym."""
+    """'U.S.' -> 'US', 'HTS' -> 'HTS', 'LeT' -> 'LeT'; None unless the name is a short acronym (all
+    capitals, or a mixed-case one of up to four letters), which matches only as written."""
     t = re.sub(r"^[Tt]he\s+", "", text.strip()).replace(".", "").strip()
     if 1 < len(t) <= 3 and t.isalpha() and t.isupper():
         return t
+    if 2 < len(t) <= 4 and t.isalpha() and sum(c.isupper() for c in t) >= 2 and not t.isupper():
+        return t                         # "LeT", "JeM", "HuJI": written so, never as the word "let"
     return None
+
+
+def _capitals_only(name: str) -> bool:
+    """An acronym of four or more capitals ("LTTE", "MEND", "FARC"): it names the actor only when
+    the text has capitals too, so the verb "mend" is never the Niger Delta movement."""
+    t = name.replace(".", "").strip()
+    return len(t) >= 4 and t.isalpha() and t.isupper()
+
+
+def _pattern_worthy(name: str) -> bool:
+    """Is a name distinctive enough for the entity ruler? Several words need a capital ("international
+    coalition" is too generic); one word must be an acronym of three or more capitals ("HTS"; "IS" and
+    "AA" are too ambiguous) or a capitalised name of four letters or more ("Hamas")."""
+    if len(name.split()) > 1 or re.search(r"[^\w]", name):     # "al-Qaeda": the ruler tokenises it
+        if len(name.split()) == 1 and not re.search(r"\w{3}", name):
+            return False
+        return any(c.isupper() for c in name)
+    if name.replace(".", "").isupper():
+        return len(name.replace(".", "")) >= 3
+    if _acronym(name):                                          # "LeT", "JeM"
+        return True
+    return name[:1].isupper() and len(name) >= 4
+
+
+def _capital_word(word: str | None) -> bool:
+    letters = [c for c in word or "" if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def case_fits(span_words: list[str] | tuple[str, ...], name_words: list[str] | tuple[str, ...],
+              before: str | None = None, after: str | None = None, sentence_start: bool = False) -> bool:
+    """Does a span that the entity ruler matched case-blind carry the capitals of the name it matched?
+    An acronym must be written as it is ("HTS", not "hts") and not sit in a line of capitals between two
+    words in capitals (``before``/``after``: "FRIENDS WHO ARE" is a caption, not the WHO). Another name
+    fits when it is written as the name is, or all in capitals (a headline: "ISLAMIC STATE"), or when at
+    least one of its capitalised words keeps its capital: "Syrian air force" and "Turkish army" are the
+    names "Syrian Air Force" and "Turkish Army", while "the national army" has no capital left and is
+    no name. A capital that only opens a sentence ``sentence_start`` ("National army units ...") does
+    not count."""
+    if len(span_words) != len(name_words):
+        return False
+    name_letters = "".join(c for w in name_words for c in w if c.isalpha())
+    span_letters = "".join(c for w in span_words for c in w if c.isalpha())
+    if name_letters.isupper():
+        return list(span_words) == list(name_words) and not (_capital_word(before) and _capital_word(after))
+    if span_letters.isupper() and len(span_letters) > 3:
+        return True
+    if all(s == n or n.islower() or (len(n) <= 3 and n.istitle()) for s, n in zip(span_words, name_words)):
+        return True
+    kept = [i for i, (s, n) in enumerate(zip(span_words, name_words))
+            if any(c.isupper() for c in n) and s == n and len(n) > 3]
+    return len(name_words) > 1 and any(i > 0 or not sentence_start for i in kept)
 
 
 def _strip_possessive(text: str) -> str:
@@ -204,6 +287,11 @@ def _entries_from(path: Path, user: bool) -> list[ActorEntry]:
                               leader=bool(t.get("leader", False))))
         names = tuple(DatedName(str(n["name"]), _date(n.get("start")), _date(n.get("end")))
                       for n in it.get("former_names") or () if isinstance(n, dict) and n.get("name"))
+        periods = []
+        for p in it.get("periods") or ():
+            if not isinstance(p, dict) or not (p.get("sector") or p.get("country")):
+                raise ActorDataError(f"{path}: actor {eid!r}: each period needs a sector or a country")
+            periods.append(Period(_date(p.get("start")), _date(p.get("end")), p.get("sector"), p.get("country")))
         start, end = _date(it.get("start")), _date(it.get("end"))
         if terms and start is None and end is None:
             starts = [t.start for t in terms if t.start]
@@ -216,7 +304,9 @@ def _entries_from(path: Path, user: bool) -> list[ActorEntry]:
             terms=tuple(terms), names=names, demonyms=_tuple(it.get("demonyms"), path, eid, "demonyms"),
             people=_tuple(it.get("people"), path, eid, "people"), parent=it.get("parent"),
             metonym=bool(it.get("metonym", False)), pattern=bool(it.get("pattern", True)),
-            source=Path(path).name, user=user))
+            source=Path(path).name, user=user, periods=tuple(periods),
+            lists=_tuple(it.get("lists"), path, eid, "lists"),
+            lookup_only=_tuple(it.get("lookup_only"), path, eid, "lookup_only")))
     return out
 
 
@@ -244,6 +334,7 @@ class ActorRegistry:
     index: dict[str, list[tuple[str, str]]] = field(default_factory=dict)     # folded -> [(id, how)]
     acronyms: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # "US" -> [(id, how)]
     holders: dict[tuple[str, str], list[tuple[str, Term]]] = field(default_factory=dict)
+    capitals: set[tuple[str, str]] = field(default_factory=set)              # (folded, id) of long acronyms
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -272,11 +363,23 @@ class ActorRegistry:
         key = fold(name)
         if key:
             self.index.setdefault(key, []).append((eid, how))
+            if _capitals_only(name):
+                self.capitals.add((key, eid))
 
     def _build(self) -> None:
+        self._build_index()
+        # an acronym the entry also lists in lower case ("Nato" beside "NATO") is not capitals-only
+        self.capitals = {(key, eid) for key, eid in self.capitals
+                         if not any(fold(n) == key and not _capitals_only(n) for n in self._names(eid))}
+
+    def _names(self, eid: str) -> tuple[str, ...]:
+        e = self.entries[eid]
+        return (e.name, *e.aliases, *e.lookup_only, *(dn.name for dn in e.names), *e.demonyms, *e.people)
+
+    def _build_index(self) -> None:
         for e in self.entries.values():
             self._add(e.name, e.id, "name")
-            for a in e.aliases:
+            for a in (*e.aliases, *e.lookup_only):
                 self._add(a, e.id, "alias")
             for dn in e.names:
                 self._add(dn.name, e.id, "alias")
@@ -295,7 +398,11 @@ class ActorRegistry:
         acr = _acronym(text)
         if acr:
             return self.acronyms.get(acr, [])
-        return self.index.get(fold(text), [])
+        key = fold(text)
+        cands = self.index.get(key, [])
+        if cands and not any(c.isupper() for c in text):   # "mend", "farc": not an acronym's capitals
+            cands = [c for c in cands if (key, c[0]) not in self.capitals]
+        return cands
 
     def _best(self, cands: list[tuple[str, str]], when: str | None) -> ActorEntry | None:
         if not cands:
@@ -415,8 +522,8 @@ class ActorRegistry:
 
         def country_of(its):
             for it in its:
-                if it.kind == "entry" and it.value.country:
-                    return it.value.country
+                if it.kind == "entry" and it.value.country_at(when):
+                    return it.value.country_at(when)
                 if it.kind == "modifier" and it.value.get("country"):
                     return it.value["country"]
             return None
@@ -494,8 +601,8 @@ class ActorRegistry:
         return list(dict.fromkeys(keys))
 
     def _actor(self, e: ActorEntry, text: str, when: str | None, sector: str | None = None) -> Actor:
-        return Actor(name=e.name_at(when), text=text, country=e.country,
-                     sector=sector or e.sector, actor_id=e.id)
+        return Actor(name=e.name_at(when), text=text, country=e.country_at(when),
+                     sector=sector or e.sector_at(when), actor_id=e.id)
 
     def resolve(self, text: str, when: str | None = None) -> Actor | None:
         """A name first (exact registry match), then a description."""
@@ -514,9 +621,11 @@ class ActorRegistry:
 
     # ----------------------------------------------------------------- entity ruler
     def patterns(self) -> list[dict]:
-        """EntityRuler patterns (label ACTOR) for names a statistical NER tends to miss: armed groups,
-        organisations, outlets and officials. Countries, capitals and demonyms are left to the NER (they
-        are places too). Short acronyms match only in capitals; one-word names only capitalised."""
+        """EntityRuler phrase patterns (label ACTOR) for names a statistical NER tends to miss: armed groups,
+        state forces, organisations, outlets and officials. Countries, capitals and demonyms are left to the
+        NER (they are places too), and so are ``lookup_only`` aliases ("PDF", "RSF"). The ruler matches
+        case-blind, which costs the same for ten names or ten thousand; ``case_fits`` then drops a match
+        whose capitals are not the name's, so "HTS" is never "hts" and "National Army" never "national army"."""
         out, seen = [], set()
         places = {fold(n) for e in self.entries.values() if e.kind == "state" or e.metonym
                   for n in (e.name, *e.aliases, *e.demonyms, *e.people)}
@@ -528,17 +637,8 @@ class ActorRegistry:
                 if not n or n in seen or fold(n) in places or n.startswith("the "):  # "Brussels" stays a place
                     continue
                 seen.add(n)
-                words = n.split()
-                if len(words) > 1 or re.search(r"[^\w]", n):   # the ruler tokenises "al-Qaeda" like the text
-                    if len(words) == 1 and not re.search(r"\w{3}", n):
-                        continue
-                    if any(c.isupper() for c in n):            # "international coalition" is too generic
-                        out.append({"label": "ACTOR", "pattern": n, "id": e.id})
-                elif n.replace(".", "").isupper():
-                    if len(n.replace(".", "")) >= 3:            # "IS", "AA", "PA" are too ambiguous
-                        out.append({"label": "ACTOR", "pattern": [{"TEXT": n}], "id": e.id})
-                elif n[:1].isupper() and len(n) >= 4:
-                    out.append({"label": "ACTOR", "pattern": [{"TEXT": n}], "id": e.id})
+                if _pattern_worthy(n):
+                    out.append({"label": "ACTOR", "pattern": n, "id": e.id})
         return out
 
     def plover_codes(self, actor: Actor | None) -> tuple[str | None, str | None]:
@@ -597,4 +697,5 @@ def _usage() -> dict:
             for k in ("motion_verbs", "actor_prepositions", "actor_of_heads")}
 
 
-__all__ = ["ActorEntry", "ActorRegistry", "ActorDataError", "Term", "DatedName", "fold", "is_actor_use"]
+__all__ = ["ActorEntry", "ActorRegistry", "ActorDataError", "Term", "DatedName", "Period", "fold", "case_fits",
+           "is_actor_use"]

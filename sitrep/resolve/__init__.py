@@ -173,21 +173,19 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
     """Resolve every event, quote and figure of one document (pure: returns a new Extraction)."""
     from sitrep.resolve.actors import resolve_actor_mentions
     from sitrep.resolve.dates import event_date
-    from sitrep.resolve.places import resolve_place, resolve_place_mentions
+    from sitrep.resolve.event_place import PlaceQuery, event_place
+    from sitrep.resolve.places import document_places
 
     actor_mentions = resolve_actor_mentions(ann, kb)
-    place_mentions = resolve_place_mentions(ann, kb)
+    doc_places = document_places(ann, kb)
+    place_mentions = doc_places.mentions
     actors_by_span = {(m.start, m.end): m.actor for m in actor_mentions if m.actor is not None}
-    places_by_span = {(m.start, m.end): m.place for m in place_mentions if m.place is not None}
 
     trig = kb.ontology.triggers()
     events = []
     for ev in extraction.events:
-        location = ev.location
-        if location is None and ev.location_span is not None:
-            location = places_by_span.get(tuple(ev.location_span))
-            if location is None and ev.location_text:
-                location = resolve_place(ev.location_text, ann, kb)
+        location = ev.location or event_place(PlaceQuery(
+            tuple(ev.location_span) if ev.location_span else None, ev.type in undated_types(), doc_places, ann, kb))
         ev = replace(ev,
                      actors=[_resolve_actor(a, ann, kb, actors_by_span) for a in ev.actors],
                      location=location,

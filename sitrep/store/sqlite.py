@@ -29,6 +29,24 @@ MIGRATIONS: list[str] = [
     CREATE TABLE violations (agreement TEXT, event TEXT, status TEXT, record TEXT NOT NULL);
     CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT);
     """,
+    # 2: the search index the workbench and `sitrep events` read (sitrep/store/search.py): one row per
+    # incident with the columns it is filtered and sorted on, and a contentless FTS5 table over folded names
+    # and sentences. Rebuilt from the incidents when they change; nothing else depends on it.
+    """
+    CREATE TABLE incident_index (
+        rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, type TEXT, mode TEXT, status TEXT,
+        date_start TEXT, date_end TEXT, date_precision TEXT, week TEXT,
+        place TEXT, admin1 TEXT, admin2 TEXT, admin3 TEXT, country TEXT, country_name TEXT,
+        lat REAL, lon REAL, geo_precision TEXT, area TEXT,
+        sources INTEGER, mentions INTEGER, disagree INTEGER, disagree_fields TEXT,
+        killed INTEGER, killed_max INTEGER, actors TEXT, outlets TEXT,
+        first_published TEXT, last_published TEXT, compliance TEXT, sentence TEXT);
+    CREATE INDEX incident_index_date ON incident_index (date_start);
+    CREATE INDEX incident_index_type ON incident_index (type, date_start);
+    CREATE INDEX incident_index_week ON incident_index (week, type);
+    CREATE VIRTUAL TABLE incident_fts USING fts5 (
+        names, places, actors, outlets, text, content='', tokenize='unicode61 remove_diacritics 2');
+    """,
 ]
 
 
@@ -41,7 +59,8 @@ class SQLiteStore:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), isolation_level=None)  # transactions are explicit
+        # transactions are explicit; the workbench reads from its server's threads
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
@@ -126,6 +145,36 @@ class SQLiteStore:
     def incidents(self) -> list[Incident]:
         rows = self.db.execute("SELECT record FROM incidents ORDER BY date_start, id")
         return [from_dict(Incident, json.loads(r[0])) for r in rows]
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """One incident by id or a unique id prefix."""
+        prefix = "".join(c for c in incident_id if c.isalnum())       # GLOB: case-sensitive, no wildcards
+        rows = self.db.execute("SELECT record FROM incidents WHERE id=? UNION ALL "
+                               "SELECT record FROM incidents WHERE id GLOB ? AND id != ? LIMIT 2",
+                               (incident_id, prefix + "*", incident_id)).fetchall()
+        if not rows or (len(rows) > 1 and json.loads(rows[0][0])["id"] != incident_id):
+            return None
+        return from_dict(Incident, json.loads(rows[0][0]))
+
+    def incidents_by_ids(self, ids: list[str]) -> list[Incident]:
+        """Incidents in the order of ``ids`` (unknown ids skipped); read in chunks."""
+        found: dict[str, Incident] = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            rows = self.db.execute(f"SELECT id, record FROM incidents WHERE id IN ({','.join('?' * len(chunk))})",
+                                   chunk)
+            for i, r in rows:
+                found[i] = from_dict(Incident, json.loads(r))
+        return [found[i] for i in ids if i in found]
+
+    def extraction(self, doc_id: str) -> Extraction | None:
+        row = self.db.execute("SELECT record FROM extractions WHERE doc_id=?", (doc_id,)).fetchone()
+        return from_dict(Extraction, json.loads(row[0])) if row else None
+
+    def violations_of(self, incident_id: str) -> list[Violation]:
+        rows = self.db.execute("SELECT record FROM violations WHERE event=? ORDER BY agreement, rowid",
+                               (incident_id,))
+        return [from_dict(Violation, json.loads(r[0])) for r in rows]
 
     def incidents_fingerprint(self) -> str | None:
         row = self.db.execute("SELECT value FROM state WHERE key='incidents_fingerprint'").fetchone()

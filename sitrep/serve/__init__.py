@@ -1,0 +1,1 @@
+"""`sitrep serve`: the analyst's workbench over the store (see ``app.py``)."""
