@@ -47,7 +47,7 @@ from sitrep.records import DateInterval, Timex
 
 LEXICON = Path(__file__).resolve().parents[1] / "data" / "time" / "lexicon.yaml"
 
-__all__ = ["tag", "LEXICON"]
+__all__ = ["tag", "LEXICON", "time_lexicon"]
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -75,6 +75,8 @@ class _Lex:
     year_ok_next: frozenset
     year_reject_before: tuple
     year_ok_prev: frozenset
+    year_reject_next: frozenset
+    address_re: re.Pattern
     reject_res: tuple
     dur_reject_after_re: re.Pattern
     sentence_end_re: re.Pattern
@@ -86,7 +88,8 @@ class _Lex:
 _WORD_LISTS = ("month_cues", "ambiguous_months", "time_zones", "vague_quantities", "duration_modifiers",
                "reference_strip_prefix", "future_cues", "past_cues", "deadline_words", "not_past_words",
                "duration_reject_after", "abbreviations", "reporting_verbs", "over_quantifier_after",
-               "year_ok_next_words", "year_ok_previous_words", "year_reject_before", "not_time")
+               "year_ok_next_words", "year_ok_previous_words", "year_reject_before", "not_time",
+               "year_reject_next_words", "street_types")
 
 
 @lru_cache(maxsize=1)
@@ -228,8 +231,13 @@ def _lexicon() -> _Lex:
         deadline_words=frozenset(w.lower() for w in raw["deadline_words"]),
         month_cue_re=month_cue_re,
         year_ok_next=frozenset(w.lower() for w in raw["year_ok_next_words"]),
-        year_reject_before=tuple(raw["year_reject_before"]),
+        year_reject_before=tuple(w.lower() for w in raw["year_reject_before"]),
         year_ok_prev=frozenset(w.lower() for w in raw["year_ok_previous_words"]),
+        year_reject_next=frozenset(w.lower() for w in raw["year_reject_next_words"]),
+        # "2036 Yorkshire Avenue", "1617 Southeast 17th Street", "the 1500 block of": a house number; up
+        # to four capitalised or numbered words, then a street type
+        address_re=re.compile(rf"^(?:\s+(?-i:[A-Z0-9])[\w'’.-]*){{0,4}}?\s+(?:{_alt(raw['street_types'])})\b"
+                              rf"|^\s+blocks?\b", re.I),
         reject_res=tuple(re.compile(r, re.I) for r in raw["not_time"]),
         sentence_end_re=re.compile(r"[.?!]+['\"”’]*\s+|\n"),
         abbreviations=frozenset(w.lower() for w in raw["abbreviations"]),
@@ -237,6 +245,11 @@ def _lexicon() -> _Lex:
         over_quantifier_after=frozenset(w.lower() for w in raw["over_quantifier_after"]),
         dur_reject_after_re=re.compile(rf"^\s*(?:{_alt(raw['duration_reject_after'])})\b", re.I),
     )
+
+
+def time_lexicon() -> dict:
+    """The time lexicon as read from ``LEXICON`` (read-only: for the extract and resolve rules on time)."""
+    return _lexicon().raw
 
 
 # --------------------------------------------------------------------------- calendar helpers
@@ -783,6 +796,43 @@ def _h_daybefore(ctx, m):
     return _Cand(m.start(), m.end(), "DATE", "", kind="anaphor", prio=4, anaphor=(m["unit"].lower(), k, None))
 
 
+_DAY_AROUND = re.compile(r"(?:\bthe\s+(?P<unit>day|night)\s+(?P<dir>after|before)\s+|"
+                         r"\b(?P<unit2>day|night)-(?P<dir2>after|before)-)$", re.I)
+
+
+def _day_around(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
+    """"the day after Thanksgiving", "the day-after-Christmas sales": the day next to a named day."""
+    out = []
+    for c in cands:
+        m = _DAY_AROUND.search(ctx.text[max(0, c.start - 20):c.start])
+        if m and c.kind == "date" and c.iv is not None and c.iv[0] == c.iv[1] and not c.parts:
+            k = 1 if (m["dir"] or m["dir2"]).lower() == "after" else -1
+            d = c.iv[0] + timedelta(days=k)
+            c = replace(c, start=c.start - (len(m.group(0))), value=_iso(d), iv=(d, d), basis="relative")
+        out.append(c)
+    return out
+
+
+def _year_from_same_day(cands: list[_Cand]) -> list[_Cand]:
+    """A month-day without a year that the text also writes with one ("... on March 13, 2013. ... killed on
+    Mar. 13") is that day: the year comes from the text, not from the anchor."""
+    written: dict[tuple[int, int], set[int]] = {}
+    for c in cands:
+        if c.basis == "explicit" and c.iv is not None and c.iv[0] == c.iv[1] and not c.parts \
+                and re.fullmatch(r"\d{4}-\d\d-\d\d", c.value):
+            written.setdefault((c.iv[0].month, c.iv[0].day), set()).add(c.iv[0].year)
+    out = []
+    for c in cands:
+        if c.yearless and c.iv is not None and not c.parts:
+            years = written.get((c.iv[0].month, c.iv[0].day), set())
+            if len(years) == 1 and c.iv[0].year not in years:
+                d = _safe_date(years.pop(), c.iv[0].month, c.iv[0].day)
+                if d is not None:
+                    c = replace(c, value=_iso(d), iv=(d, d))
+        out.append(c)
+    return out
+
+
 _COARSER = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "year": 4, "decade": 5}
 
 
@@ -968,10 +1018,16 @@ def _h_relperiod(ctx, m):
         return _season(ctx, code, y, m.start(), m.end(), "relative")
     if unit == "weekend" and k == -1 and ctx.anchor is not None and ctx.anchor.isoweekday() >= 6:
         k = 0 if rel == "this past" else -1
-    if unit == "weekend" and k == -1 and ctx.anchor is not None and ctx.anchor.isoweekday() < 6:
-        k = -1
+    if unit == "weekend" and k == 0 and ctx.anchor is not None and ctx.anchor.isoweekday() < 6 \
+            and ctx.tense(m.start(), m.end()) == "past":
+        k = -1      # "the shooting happened this weekend" in a Monday report: the weekend just past
     c = _shift(ctx, unit, k, m.start(), m.end())
     c.prio = 3
+    if m["fz"] and k == 0 and c.iv is not None and unit in ("week", "month", "year", "quarter"):
+        # "earlier this month": from the month's start to the anchor; "later this week": the rest of it
+        a = ctx.anchor
+        lo, hi = c.iv
+        c.iv = (lo, min(hi, a)) if m["fz"].lower() == "earlier" else (max(lo, a), hi)
     return c
 
 
@@ -1078,15 +1134,24 @@ def _h_vagueunits(ctx, m):
 
 
 def _year_guard(ctx, m, s: int, e: int) -> bool:
+    """Whether a four-digit number is a year by its neighbours: never after "$", "No.", "Route", "P.O. Box",
+    "copyright"; never a house number ("2036 Yorkshire Avenue", "the 1500 block of") or a count ("1800
+    people"); else a year after "in", "since", ... or before punctuation, "and", "the", a name ..."""
     before = ctx.text[max(0, s - 15):s].rstrip()
+    low = before.lower()
     for w in ctx.lex.year_reject_before:
-        if before.endswith(w) and (not w[0].isalpha() or not before[:-len(w)][-1:].isalpha()):
+        if low.endswith(w) and (not w[0].isalpha() or not low[:-len(w)][-1:].isalpha()):
             return False
+    after = ctx.text[e:e + 60]
+    if ctx.lex.address_re.match(after):
+        return False
+    nxt = re.match(r"\s*([A-Za-z']+)", after)
+    if nxt and nxt.group(1).lower() in ctx.lex.year_reject_next:
+        return False
     prev = re.search(r"([A-Za-z]+)\W*$", before)
     if prev and prev.group(1).lower() in ctx.lex.year_ok_prev:
         return True
-    after = ctx.text[e:e + 30]
-    nxt = re.match(r"\s*([A-Za-z']+)", after)
+    after = after[:30]
     if after[:1] in ("", ".", ",", ";", ":", ")", "]", "'", '"', "!", "?", "\n", "’", "”") or after.startswith("'s"):
         return True
     if nxt is None:
@@ -1370,7 +1435,18 @@ def _h_holiday(ctx, m):
     c = _resolve_md(ctx, mo, d, m.start(), m.end())
     if c is not None:
         c.prio = 4
+        c = _occasion(ctx, c, m.end())
     return c
+
+
+def _occasion(ctx, c: _Cand, end: int) -> _Cand:
+    """"a Halloween party", "the Christmas holidays": a holiday naming an occasion only places it around
+    the day (the days before it and the day after, precision week); "the Halloween shooting" is the day."""
+    nxt = re.match(r"\s+([a-z]+)", ctx.text[end:end + 20])
+    if c.iv is None or not nxt or nxt.group(1) not in ctx.lex.raw.get("occasion_nouns", ()):
+        return c
+    lo, hi = c.iv[0] - timedelta(days=3), c.iv[1] + timedelta(days=1)
+    return replace(c, iv=(lo, hi), precision="week")
 
 
 def _nth_weekday(y: int, month: int, wd: int, n: int) -> date:
@@ -1492,6 +1568,10 @@ def _join_clock(ctx: _Ctx, cands: list[_Cand]) -> list[_Cand]:
                     i += 2
                     continue
                 c = replace(c, value=v, iv=day.iv, basis=day.basis)
+            elif day is None:
+                # a clock time alone does not say which day ("police were called at 10:30 p.m." in the
+                # next morning's report): TimeML's value keeps the anchor's day, but no interval is claimed
+                c = replace(c, iv=None)
         out.append(c)
         i += 1
     return out
@@ -1681,6 +1761,7 @@ def tag(text: str, anchor: str | None, split_ranges: bool = False, adjectival_du
     chosen = _select(cands)
     chosen = [_apply_fuzzy(ctx, c) for c in chosen]
     chosen = _select(chosen)
+    chosen = _day_around(ctx, _year_from_same_day(chosen))
     chosen = _resolve_anaphors(ctx, chosen)
     chosen = _year_back_periods(ctx, chosen)
     chosen = _join_clock(ctx, chosen)

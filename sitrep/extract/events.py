@@ -26,13 +26,13 @@ The cost is linear in tokens with dictionary look-ups only.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
 from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
+from sitrep.extract.time import link_time, period_to_now_in, runs_to_now, timex_heads as time_heads
 from sitrep.extract.types import NONE, decide_types
 from sitrep.records import Actor, Annotation, Count, EventMention
 
@@ -550,45 +550,9 @@ def linked_location_spans(trigger, extra_heads=(), speech_act: bool = False) -> 
 
 
 # ---------------------------------------------------------------------------------------------- time
-def _timex_tokens(ann: Annotation):
-    """Map each time expression to the token that heads it."""
-    doc = ann.nlp_doc
-    out = []
-    for tx in ann.timexes or []:
-        span = doc.char_span(tx.start, tx.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
-            continue
-        out.append((tx, span.root))
-    return out
-
-
-def _link_time(c: _Cand, timex_heads) -> object:
-    """The time expression attached to the event: walking up from the expression's head through
-    prepositions and noun modifiers reaches a trigger token or the clause head before any other verb."""
-    sent = _sent_of(c.tok)
-    sent_start, sent_end = sent.start, sent.end
-    anchors = {t.i for t in c.tokens}
-    names = sense_rules().name_heads
-    if c.head is not None:
-        anchors.add(c.head.i)
-    best = None
-    for tx, root in timex_heads:
-        if not (sent_start <= root.i < sent_end):
-            continue
-        cur, hit = root, False
-        for _ in range(8):
-            if cur.i in anchors:
-                hit = True
-                break
-            if cur.head.i == cur.i or (cur.i != root.i and cur.pos_ in ("VERB", "AUX")
-                                       and cur.dep_ not in ("acl", "relcl")):
-                break                # a participle on a noun ("a strike launched on May 2") is passed
-            if cur.i != root.i and cur.pos_ in ("NOUN", "PROPN") and cur.lemma_.lower() in names:
-                break                # "the September 2018 X agreement": the agreement's date
-            cur = cur.head
-        if hit and (best is None or abs(root.i - c.tok.i) < abs(best[1].i - c.tok.i)):
-            best = (tx, root)
-    return best[0] if best else None
+def _link_time(c: _Cand, timex_heads, triggers=frozenset()) -> object:
+    """The time expression attached to the event (``sitrep.extract.time.link_time``)."""
+    return link_time(c.tokens, c.head, c.tok, timex_heads, sense_rules().name_heads, triggers)
 
 
 # ---------------------------------------------------------------------------------------------- counts
@@ -713,10 +677,11 @@ def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Can
                 continue
     cands.extend(_requested(cands, trig))
     live = [c for c in cands if not c.absorbed]
+    triggers = {t.i for x in cands for t in x.tokens}
     for c in live:
         c.places = _not_topic_or_name(c, linked_location_spans(c.tok, [c.head] if c.head is not None else [],
                                                                speech_act=c.type in SPEECH_ACT_TYPES))
-        c.timex = _link_time(c, timex_heads)
+        c.timex = _link_time(c, timex_heads, triggers)
     # merge same-type candidates of the sentence unless their places or times differ
     merged: list[_Cand] = []
     for c in sorted(live, key=lambda x: x.tok.i):
@@ -829,10 +794,6 @@ def _in_name(tok, own: set, name_heads) -> bool:
     return False
 
 
-_PERIOD_TO_NOW = re.compile(r"\b(?:recent|past|last|previous)\s+(?:few\s+|several\s+|\d+\s+)?"
-                            r"(?:days|weeks|months|years)\b|\bso far\b|\bto date\b|\bthis\s+year\b", re.I)
-
-
 def _running_toll(c: _Cand, trig) -> bool:
     """A casualty verb counted over a period up to now ("N have been killed since May", "... in recent
     weeks") is a running toll - a figure, not one incident - unless another trigger of the event (a
@@ -871,8 +832,7 @@ def _running_toll(c: _Cand, trig) -> bool:
     perfect = any(ch.dep_ == "aux" and ch.lower_ in ("has", "have", "'ve") for v in clauses for ch in v.children)
     clause_text = " ".join(w.text for v in clauses for w in v.subtree)
     return bool(since) or (perfect and set(c.counts) <= {"displaced"}) or (
-        perfect and bool(_PERIOD_TO_NOW.search(clause_text))) or (
-        c.timex is not None and bool(_PERIOD_TO_NOW.search(c.timex.text or "")))
+        perfect and period_to_now_in(clause_text)) or runs_to_now(c.timex)
 
 
 def _reference_object(c: _Cand) -> bool:
@@ -1058,7 +1018,7 @@ def extract_events(ann: Annotation, kb) -> list[EventMention]:
     type_model = kb.ontology.type_model()
     doc = ann.nlp_doc
     text = ann.doc.text
-    timex_heads = _timex_tokens(ann)
+    timex_heads = time_heads(ann)
     anchor = ann.anchor
     out: list[EventMention] = []
     for sent in doc.sents:

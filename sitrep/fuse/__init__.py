@@ -121,6 +121,9 @@ def _date(members: list[EventMention]) -> DateInterval | None:
     dated = [m.date for m in members if m.date is not None]
     if not dated:
         return None
+    # reports dated only by their publication (the week up to it) say least; the earliest says most
+    told = [d for d in dated if d.basis != "publication"]
+    dated = told or [min(dated, key=lambda d: (d.end, d.start))]
     start = max(d.start for d in dated)
     end = min(d.end or d.start for d in dated)
     if start > end:                 # undated joins cannot produce this, but a bad interval might

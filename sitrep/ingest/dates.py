@@ -50,6 +50,7 @@ def _safe_date(y, m, d) -> dt.date | None:
 class _Patterns:
     full_mdy: re.Pattern
     full_dmy: re.Pattern
+    glued_mdy: re.Pattern
     iso: re.Pattern
     ymd_slash: re.Pattern
     numeric: re.Pattern
@@ -73,9 +74,12 @@ def _patterns() -> _Patterns:
     return _Patterns(
         full_mdy=re.compile(rf"\b{W}{M}\s+{D},?\s+{Y}\b"),
         full_dmy=re.compile(rf"\b{W}{D}(?:\s+of)?[\s-]+{M}[\s,-]+{Y}\b"),
+        # "Jun 142016": day and year run together when a page's markup between them was stripped
+        glued_mdy=re.compile(rf"\b{W}{M}\s+(?P<d>[0-3]?\d){Y}\b"),
         iso=re.compile(rf"\b{Y}-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?![\d])"),
         ymd_slash=re.compile(rf"\b{Y}[/.](?P<m>[01]?\d)[/.](?P<d>[0-3]?\d)\b"),
-        numeric=re.compile(rf"\b(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-]{Y}\b"),
+        # (the year may run into the next word when markup was stripped: "07.07.2015Get short URL")
+        numeric=re.compile(rf"\b(?P<a>[0-3]?\d)[/.-](?P<b>[0-3]?\d)[/.-]{Y}(?!\d)"),
         monthyear=re.compile(rf"\b{M},?\s+{Y}\b"),
         daymonth=re.compile(rf"\b{D}(?:\s+of)?\s+(?:(?P<rel>(?i:{rel}))\s+)?{M}(?![\w])"),
         monthday=re.compile(rf"\b(?:(?P<rel>(?i:{rel}))\s+)?{M}\s+{D}(?![\w:])"),
@@ -105,7 +109,7 @@ def find_dates(text: str) -> list[DateMention]:
         out.append(mention)
 
     cal_rel = calendar().relative
-    for rx in (p.full_mdy, p.full_dmy):
+    for rx in (p.full_mdy, p.full_dmy, p.glued_mdy):
         for m in rx.finditer(text):
             mo = _month(m.group("mon"))
             y, d = int(m.group("y")), int(m.group("d"))

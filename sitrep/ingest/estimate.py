@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sitrep.ingest.dates import DateMention, find_dates
+from sitrep.ingest.resources import calendar
 from sitrep.records import Document, Published
 
 MIN_SIMILARITY = 0.04          # Jaccard of content-word sets for two reports to inform each other
@@ -113,38 +114,104 @@ def estimate_dates(docs: list[Document]) -> list[Document]:
     return out
 
 
-def _estimate(d, docs, sims, anchors) -> Published | None:
-    mentions = find_dates(d.text)
-    full = [m for m in mentions if m.complete and m.as_date()]
-    monthyear = [m for m in mentions if m.kind == "monthyear"]
-    yearless = [m for m in mentions if m.kind == "daymonth" and m.day]
+@dataclass
+class _Report:
+    """One undated report as the estimate rules see it."""
+    doc: Document
+    docs: list[Document]
+    sims: list                       # (similarity, doc index, publication date) of related dated reports
+    anchors: dict                    # (month, day) -> [(year, doc index, similarity)] from those reports
+    mentions: list[DateMention]      # its dates, without the starts of periods ("since March 2011")
+    unplaced: bool = False           # it gives dates without a year that nothing places
 
+    @property
+    def full(self) -> list[DateMention]:
+        return [m for m in self.mentions if m.complete and m.as_date()]
+
+
+def _period_starts(text: str, mentions: list[DateMention]) -> set[int]:
+    """Starts of the mentions that open a period running to the present ("since March 2011", "the war that
+    began in 2011"): background, never the report's own time."""
+    cues = calendar().period_start_words
+    out = set()
+    for m in mentions:
+        before = text[max(0, m.start - 25):m.start].lower()
+        if any(re.search(rf"\b{re.escape(c)}\s+(?:(?:early|late|mid|the\s+end\s+of|the\s+start\s+of)\s+)?$",
+                         before) for c in cues):
+            out.add(m.start)
+    return out
+
+
+def latest_day(r: _Report) -> Published | None:
+    """"... shelling resumed on December 28 and intensified on January 3": the latest day the report
+    mentions, a year-less one taking its year from reports that share its content (or from the most
+    similar dated reports); never earlier than a full date the report gives."""
+    yearless = [m for m in r.mentions if m.kind == "daymonth" and m.day]
+    full = r.full
     best_full = max(full, key=lambda m: m.as_date(), default=None)
     if yearless:
+        monthyear = [m for m in r.mentions if m.kind == "monthyear"]
         first, last = _span({m.month for m in yearless})
-        end_year, how = _year_from_anchors(yearless, first, last, anchors, docs)
+        end_year, how = _year_from_anchors(yearless, first, last, r.anchors, r.docs)
         floor = _floor_year(yearless, first, last, full, monthyear)
-        if end_year is None and sims:
-            end_year, how = _year_from_similar(yearless, first, last, sims, floor, docs)
-        if end_year is not None:
-            resolved = [(m, _date(_year_of(m.month, first, last, end_year), m.month, m.day)) for m in yearless]
-            resolved = [(m, x) for m, x in resolved if x]
-            if resolved:
-                m, latest = max(resolved, key=lambda t: t[1])
-                if best_full is None or best_full.as_date() <= latest:
-                    return Published(latest.isoformat(), "day", "estimated",
-                                     f"latest date the report mentions: '{m.text}' -> {latest.isoformat()}; {how}")
+        if end_year is None and r.sims:
+            end_year, how = _year_from_similar(yearless, first, last, r.sims, floor, r.docs)
         if end_year is None:
-            # dates without a year that nothing places: the report is later than its dated mentions by an
-            # unknown amount, so say unknown rather than guess
+            r.unplaced = True            # later than its dated mentions by an unknown amount: no guess
             return None
+        resolved = [(m, _date(_year_of(m.month, first, last, end_year), m.month, m.day)) for m in yearless]
+        resolved = [(m, x) for m, x in resolved if x]
+        if resolved:
+            m, latest = max(resolved, key=lambda t: t[1])
+            if best_full is None or best_full.as_date() <= latest:
+                return Published(latest.isoformat(), "day", "estimated",
+                                 f"latest date the report mentions: '{m.text}' -> {latest.isoformat()}; {how}")
     if best_full is not None:
         return Published(best_full.iso(), "day", "estimated",
                          f"latest full date the report mentions: '{best_full.text}'")
-    if monthyear:
-        m = max(monthyear, key=lambda m: (m.year, m.month))
-        return Published(f"{m.year:04d}-{m.month:02d}-01", "month", "estimated",
-                         f"latest month the report mentions: '{m.text}'")
+    return None
+
+
+SAME_STORY = 0.28     # Jaccard of content words above which two reports tell the same happenings
+
+
+def same_happenings(r: _Report) -> Published | None:
+    """A report with no date of its own that tells the happenings of a dated report (a copy, an update, a
+    rewrite: most of its content words shared) was published when that one was."""
+    if not r.sims or r.sims[0][0] < SAME_STORY:
+        return None
+    sim, j, pub = r.sims[0]
+    return Published(pub.isoformat(), "day", "estimated",
+                     f"tells the happenings of {r.docs[j].path} ({pub.isoformat()}; similarity {sim:.2f})")
+
+
+def latest_month(r: _Report) -> Published | None:
+    """"... in November 2016": the latest month the report mentions, when it gives no day."""
+    if r.unplaced:
+        return None
+    monthyear = [m for m in r.mentions if m.kind == "monthyear"]
+    if not monthyear:
+        return None
+    m = max(monthyear, key=lambda m: (m.year, m.month))
+    return Published(f"{m.year:04d}-{m.month:02d}-01", "month", "estimated",
+                     f"latest month the report mentions: '{m.text}'")
+
+
+ESTIMATE_RULES = (
+    ("latest day", latest_day),
+    ("same happenings", same_happenings),
+    ("latest month", latest_month),
+)
+
+
+def _estimate(d, docs, sims, anchors) -> Published | None:
+    mentions = find_dates(d.text)
+    starts = _period_starts(d.text, mentions)
+    r = _Report(d, docs, sims, anchors, [m for m in mentions if m.start not in starts])
+    for _name, rule in ESTIMATE_RULES:
+        p = rule(r)
+        if p is not None:
+            return p
     return None
 
 

@@ -41,6 +41,20 @@ def _label_before(text: str, start: int) -> str | None:
     return None
 
 
+def _opening_label(prefix: str) -> str | None:
+    """"published" / "modified" when the text before a date is nothing but a label ("Published", "Date of
+    publication", "Posted on", "Last updated at"); a bare "on" or "at" is no label here ("The council met
+    on 4 May ...")."""
+    p = re.sub(r"\s+", " ", prefix.strip(" :*_|–—-,").lower())
+    p = re.sub(r" (?:on|at)$", "", p)
+    if not p or p in ("on", "at"):
+        return None
+    cal = calendar()
+    if p in cal.modified_labels:
+        return "modified"
+    return "published" if p in cal.published_labels else None
+
+
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?!\d)(\s*[ap]\.?m\.?\b)?(\s*(gmt|utc)\b)?", re.IGNORECASE)
 
 
@@ -138,10 +152,18 @@ def find_published(lines: list[Line], zone: list[Line], first_para: Line | None,
             date_lines.append(ln)
 
     if first_para is not None:
-        for m in find_dates(first_para.text[:60]):
+        for m in find_dates(first_para.text[:80]):
+            if not m.complete:
+                continue
             # "Fri 07 Apr 2017 at 0914 ...", "DAMASCUS, March 5, 2020 (SANA) - ...": nothing but a place before it
-            if m.complete and re.fullmatch(r"([A-Z][A-Z .'’-]*[,(–—-]?\s*)?", first_para.text[:m.start]):
+            if re.fullmatch(r"([A-Z][A-Z .'’-]*[,(–—-]?\s*)?", first_para.text[:m.start]):
                 cands.append(_Cand(m, first_para, 2, "dateline"))
+                break
+            # "Published July 2 2016 Two medics ...", "Date of publication 5 July 2016 The bomber ...",
+            # "Posted on April 2 2017 by ...": a labelled date opening the body (the header ran into it)
+            label = _opening_label(first_para.text[:m.start])
+            if label is not None:
+                cands.append(_Cand(m, first_para, 3 if label == "published" else 1, f"{label} label opening the body"))
                 break
 
     if not cands:

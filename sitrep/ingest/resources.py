@@ -147,6 +147,7 @@ class Calendar:
     published_labels: tuple[str, ...]
     modified_labels: tuple[str, ...]
     relative: dict[str, int]
+    period_start_words: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -154,4 +155,5 @@ def calendar() -> Calendar:
     d = _load("dates.yaml")
     months = {w.lower(): int(n) for n, words in d["months"].items() for w in words}
     return Calendar(months, tuple(d["weekdays"]), tuple(d["published_labels"]), tuple(d["modified_labels"]),
-                    {k: int(v) for k, v in d["relative_month_words"].items()})
+                    {k: int(v) for k, v in d["relative_month_words"].items()},
+                    tuple(d.get("period_start_words") or ()))

@@ -195,7 +195,7 @@ def resolve_document(ann: Annotation, extraction: Extraction, kb) -> Extraction:
                                  if plausible_actor(a, trig, kb.actors.descriptions.sectors)
                                  and not _is_place_span(a, place_mentions)])
         if ev.date is None:
-            ev = replace(ev, date=event_date(ev, ann))
+            ev = replace(ev, date=event_date(ev, ann, extraction.events))
         events.append(ev)
 
     events = _date_anaphora(_linked_attributions(events), ann)
