@@ -177,12 +177,12 @@ def test_verb_rule_and_statements(annotate, cam):
 def test_fallback_types_a_verb_the_lists_lack_only_where_they_find_nothing(annotate):
     onto = Ontology.load()
     trig = onto.triggers()
-    sent = next(iter(annotate("Rebels bombarded the hilltop villages overnight.").nlp_doc.sents))
-    tok = next(t for t in sent if t.lower_ == "bombarded")
+    sent = next(iter(annotate("Rebels ransacked the hilltop villages overnight.").nlp_doc.sents))
+    tok = next(t for t in sent if t.lower_ == "ransacked")
     if tok.lemma_ not in trig.verbs:
         cands = find_triggers(sent, trig)
-        assert [(c.tok.lower_, c.type, c.source) for c in cands] == [("bombarded", "ASSAULT", "cameo")]
-    sent = next(iter(annotate("Troops shelled the town and bombarded the villages.").nlp_doc.sents))
+        assert [(c.tok.lower_, c.type, c.source) for c in cands] == [("ransacked", "ASSAULT", "cameo")]
+    sent = next(iter(annotate("Troops shelled the town and ransacked the villages.").nlp_doc.sents))
     cands = find_triggers(sent, trig)
     assert all(c.source == "lexicon" for c in cands) and cands
 
