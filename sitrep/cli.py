@@ -499,16 +499,22 @@ def eval_geo(corpus, gold, predictions_out, as_json):
               help="With --halves: the shared folder whose other labelled sets train the model as in "
                    "scripts/train_event_types.py (default: the one the data file is in).")
 @click.option("--lexicon", "lexicon_only", is_flag=True, help="Type with the trigger lexicon alone.")
+@click.option("--words", type=click.Choice(["full", "triggers", "cameo"]), default="full", show_default=True,
+              help="Which word lists find and type candidates: full (triggers.yaml, the CAMEO-derived lexicon "
+                   "as fallback), triggers (triggers.yaml alone) or cameo (the CAMEO-derived lexicon alone: "
+                   "with --halves, the estimate for text nobody tuned on; triggers.yaml was written on these "
+                   "records).")
 @JSON_OPTION
-def eval_plover(data, halves, shared, lexicon_only, as_json):
+def eval_plover(data, halves, shared, lexicon_only, words, as_json):
     """Event types on PLOVER gold records: accuracy, macro-F1, actor country/sector accuracy."""
     from sitrep.eval import plover
 
     if halves:
-        result = plover.evaluate_halves(data, shared or plover.default_shared(data))
+        result = plover.evaluate_halves(data, shared or plover.default_shared(data), lexicon=words)
         _report(result, as_json, plover.format_halves(result))
         return
-    result = plover.evaluate(data, type_model=None) if lexicon_only else plover.evaluate(data)
+    result = plover.evaluate(data, type_model=None, lexicon=words) if lexicon_only else \
+        plover.evaluate(data, lexicon=words)
     _report(result, as_json, plover.format_table(result))
 
 

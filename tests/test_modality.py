@@ -103,3 +103,9 @@ def test_second_hand_decision_is_planned_and_its_circumstance_happened(run):
 
 def test_would_on_an_event_subject_is_a_supposition(run):
     assert _one(run("He said the deal would ease the tension."), "CONCEDE").status == "hypothetical"
+
+
+def test_an_attempted_act_is_the_act(run):
+    # PLOVER codes an attempt as the event itself (CAMEO 185 "attempt to assassinate" is an assault)
+    assert _one(run("Gunmen tried to storm the police station on Monday."), "ASSAULT").status == "reported"
+    assert _one(run("Militants attempted to kill the governor last week."), "ASSAULT").status == "reported"

@@ -153,3 +153,29 @@ def test_plover_halves_on_a_slice(shared, tmp_path):
     assert [r["n"] for r in res["halves"]] and sum(r["n"] for r in res["halves"]) == len(lines[::4])
     assert 0.0 < res["model_mean_macro_f1"] <= 1.0 and 0.0 < res["lexicon_mean_macro_f1"] <= 1.0
     assert "lexicon F1" in plover.format_halves(res)
+
+
+def test_cameo_fallback_candidates_need_the_models_word(annotate, trig):
+    # "ransack" read by CAMEO (if triggers.yaml lacks it): kept when the model types it, dropped when it
+    # finds no event - unlike a candidate of our lists
+    sent = _sent(annotate, "Rebels ransacked the hilltop villages overnight.")
+    cands = find_triggers(sent, trig)
+    if not cands or cands[0].source != "cameo":
+        pytest.skip("triggers.yaml lists the verb")
+    keep = decide_types(find_triggers(sent, trig), sent, trig, _toy_model({"l=ransack": "ASSAULT"}))
+    assert [(c.tok.lemma_, c.type) for c in keep] == [("ransack", "ASSAULT")]
+    assert decide_types(find_triggers(sent, trig), sent, trig, _toy_model({"l=ransack": NONE})) == []
+
+
+def test_features_carry_the_cameo_readings(annotate, trig):
+    sent = _sent(annotate, "The governor imposed a curfew on the town.")
+    tok = next(t for t in sent if t.lower_ == "imposed")
+    f = candidate_features(tok, None, trig, "reported")
+    assert "cam:obj=COERCE" in f and "cam=COERCE" in f and "camv=obj|COERCE" in f
+
+
+def test_cameo_labels_of_fallback_candidates_are_none():
+    t = tt.Text("k", "conflibert", [tt.Candidate(0, "ASSAULT", ["l=x"], None, "cameo"),
+                                     tt.Candidate(5, "ASSAULT", ["l=y"], None, "lexicon")], top_idx=9, gold=4)
+    labels = [(e.label, e.source) for e in tt.examples([t], Ontology.load())]
+    assert labels == [(NONE, "none"), ("ASSAULT", "lexicon")]

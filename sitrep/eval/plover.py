@@ -93,12 +93,15 @@ def _f1(p: float, r: float) -> float:
 
 
 def evaluate(data: Path, config: Config | None = None, predictions_out: Path | None = None,
-             type_model=SHIPPED) -> dict:
+             type_model=SHIPPED, lexicon: str = "full") -> dict:
     """Score the pipeline on every record of ``data``; ``type_model``: the shipped model by default, a
-    ``TypeModel``, or None for the lexicon alone."""
+    ``TypeModel``, or None for the lexicon alone; ``lexicon``: which word lists type (``Ontology.with_lexicon``:
+    full, triggers, cameo)."""
     from sitrep.kb import KnowledgeBase
     config = config or Config()
     kb = KnowledgeBase.load(config)
+    if lexicon != "full":
+        kb.ontology = kb.ontology.with_lexicon(lexicon)
     if type_model is not SHIPPED:
         kb.ontology = kb.ontology.with_type_model(type_model)
     return score_records(load_records(data), kb, _annotator(config), predictions_out)
@@ -203,32 +206,36 @@ def default_shared(data: Path) -> Path | None:
     return p.parents[3] if len(p.parents) > 3 and (p.parents[3] / "data").is_dir() else None
 
 
-def evaluate_halves(data: Path, shared: Path | None = None, config: Config | None = None) -> dict:
+def evaluate_halves(data: Path, shared: Path | None = None, config: Config | None = None,
+                    lexicon: str = "full") -> dict:
     """Types learned on one half of the records and scored on the other, both ways.
 
     The halves are fixed by a hash of the record id (``type_training.half_of``). Each model is trained by
     the shipped recipe (``type_training.train_model``) on the other half plus the same other sets as the
     shipped model (those found under ``shared``: ConfliBERT's tune part, the GVA tune-part and seed
-    anchors); the lexicon alone is scored on the same halves for comparison. (The lexicon itself was
-    written while reading all of these records, so its figure here is not a held-out one.)"""
+    anchors); the lexicon alone is scored on the same halves for comparison. ``lexicon`` picks the word
+    lists that find and type candidates (``Ontology.with_lexicon``): ``full`` (triggers.yaml, CAMEO as
+    fallback), ``triggers`` or ``cameo``. triggers.yaml was written while reading all of these records, so
+    only ``cameo`` (a lexicon compiled by others on other news) gives a held-out estimate."""
     from sitrep.eval import type_training as tt
     from sitrep.kb import KnowledgeBase
     config = config or Config()
     records = load_records(data)
     sets = {k: v for k, v in (tt.shared_sets(shared) if shared else {}).items() if k != "plover"}
-    texts = tt.collect(plover=Path(data), config=config, **sets)
+    texts = tt.collect(plover=Path(data), config=config, lexicon=lexicon, **sets)
     other = [t for t in texts if t.source != "plover" and not tt.held_out(t)]
     annotator = _annotator(config)
     kb = KnowledgeBase.load(config)
-    out = {"halves": [], "other_sets": sorted({t.source for t in other})}
+    onto = kb.ontology.with_lexicon(lexicon)
+    out = {"halves": [], "other_sets": sorted({t.source for t in other}), "lexicon": lexicon}
     for h in (0, 1):
         train = [t for t in texts if t.source == "plover" and tt.half_of(t.key) != h] + other
-        model, counts = tt.train_model(train, kb.ontology)
+        model, counts = tt.train_model(train, onto)
         recs = [r for r in records if tt.half_of(r["id"]) == h]
         row = {"half": h, "n": len(recs), "train_examples": counts}
         for name, m in (("model", model), ("lexicon", None)):
             kb_m = KnowledgeBase.load(config)
-            kb_m.ontology = kb.ontology.with_type_model(m)
+            kb_m.ontology = onto.with_type_model(m)
             row[name] = score_records(recs, kb_m, annotator)
         out["halves"].append(row)
     for name in ("model", "lexicon"):
@@ -239,7 +246,8 @@ def evaluate_halves(data: Path, shared: Path | None = None, config: Config | Non
 
 def format_halves(result: dict) -> str:
     lines = ["PLOVER types learned on one half of the records, scored on the other "
-             f"(other training sets: {', '.join(result['other_sets']) or 'none'})",
+             f"(lexicon: {result.get('lexicon', 'full')}; other training sets: "
+             f"{', '.join(result['other_sets']) or 'none'})",
              f"{'':14}{'n':>4}{'model F1':>10}{'acc':>7}{'lexicon F1':>12}{'acc':>7}"]
     for r in result["halves"]:
         m, lx = r["model"], r["lexicon"]

@@ -13,7 +13,9 @@ the lexicon) with its features, a label (a PLOVER type) and a weight:
   class that a first model finds most probable (constrained self-training), at a lower weight.
 - GVA and seed gold: candidates inside a gold event's text anchor that the lexicon types as the gold type.
 - Every other candidate: the lexicon's type at a small weight, so that the model departs from the lexicon
-  only where labelled sentences show it is wrong.
+  only where labelled sentences show it is wrong; a candidate of the CAMEO fallback (a word our lists lack)
+  and a fallback verb: ``NONE`` at a small weight, so that they become events only where labelled
+  sentences show they are (``extract.types.decide_types``).
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ class Candidate:
     lex: str
     feats: list[str]
     status: str | None = None
+    source: str = "lexicon"             # lexicon | cameo (typed by the CAMEO fallback) | fallback
 
 
 @dataclass
@@ -63,28 +66,34 @@ def half_of(key: str) -> int:
     return int(hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:8], 16) % 2
 
 
-def lexicon_kb(config: Config | None = None):
-    """A knowledge base whose ontology types with the lexicon alone (the candidates the model sees)."""
+def lexicon_kb(config: Config | None = None, lexicon: str = "full"):
+    """A knowledge base whose ontology types with the lexicon alone (the candidates the model sees);
+    ``lexicon`` as ``Ontology.with_lexicon`` (full: triggers.yaml with the CAMEO fallback; cameo: CAMEO alone)."""
     from sitrep.kb import KnowledgeBase
     kb = KnowledgeBase.load(config or Config())
-    kb.ontology = kb.ontology.with_type_model(None)
+    kb.ontology = kb.ontology.with_lexicon(lexicon).with_type_model(None)
     return kb
 
 
 def analyse(key: str, source: str, text: str, annotator, kb, gold=None) -> Text:
     """Annotate a text and list its lexicon candidates with features, and its main event."""
+    doc = Document(id="t", path="t", text=text, published=Published())
+    return analyse_annotation(key, source, annotator.annotate(doc), kb, gold)
+
+
+def analyse_annotation(key: str, source: str, ann, kb, gold=None) -> Text:
+    """The candidates (with features) and the main event of an annotated text (``analyse``)."""
     from sitrep.extract.counts import count_statements
     from sitrep.extract.events import _Cand, extract_events, rank_events, sentence_candidates
     from sitrep.extract.modality import status_cue
     from sitrep.extract.types import NONE, candidate_rows, fallback_tokens
-    doc = Document(id="t", path="t", text=text, published=Published())
-    ann = annotator.annotate(doc)
     trig, lex = kb.ontology.triggers(), kb.ontology.casualties()
     cands = []
     for sent in ann.nlp_doc.sents:
         cs = sentence_candidates(sent, trig, count_statements(sent, lex))
-        cs += [_Cand([t], NONE, None, t.i + 1) for t in fallback_tokens(sent, {c.tok.i for c in cs})]
-        cands += [Candidate(c.tok.idx, c.type, f, status_cue(c.tok, trig)[0])
+        cs += [_Cand([t], NONE, None, t.i + 1, source="fallback")
+               for t in fallback_tokens(sent, {c.tok.i for c in cs})]
+        cands += [Candidate(c.tok.idx, c.type, f, status_cue(c.tok, trig)[0], c.source)
                   for c, f in zip(cs, candidate_rows(cs, sent, trig))]
     out = Text(key, source, cands, gold=gold)
     events = rank_events(extract_events(ann, kb), ann)
@@ -181,6 +190,8 @@ def examples(texts: list[Text], onto, model=None, weights: dict | None = None) -
                 lab = _main_label(t, c, onto, penta, model, w)
             elif t.source == "anchors" and any(a <= c.idx < b and c.lex in types for a, b, types in t.gold or ()):
                 lab = (c.lex, w["anchors"], "anchors")
+            elif c.source == "cameo":
+                lab = (NONE, w["none"], "none")     # a fallback reading is no event unless labelled one
             else:
                 lab = (c.lex, w["lexicon"], "lexicon")
             if lab is not None:
@@ -214,13 +225,14 @@ def _main_label(t: Text, c: Candidate, onto, penta, model, w) -> tuple[str, floa
 
 def collect(plover: Path | None = None, conflibert: Path | None = None, gva_gold: Path | None = None,
             gva_docs: Path | None = None, seeds_gold: Path | None = None, seeds_docs: Path | None = None,
-            config: Config | None = None, log=sys.stderr) -> list[Text]:
-    """All labelled texts of the given sets (each optional). The GVA documents of held-out happenings
-    are left out (``eval.gold.heldout_documents``)."""
+            config: Config | None = None, log=sys.stderr, lexicon: str = "full") -> list[Text]:
+    """All labelled texts of the given sets (each optional), their candidates found with ``lexicon``
+    (``Ontology.with_lexicon``). The GVA documents of held-out happenings are left out
+    (``eval.gold.heldout_documents``)."""
     from sitrep.eval.plover import _annotator
     config = config or Config()
     annotator = _annotator(config)
-    kb = lexicon_kb(config)
+    kb = lexicon_kb(config, lexicon)
     texts: list[Text] = []
     if plover:
         texts += plover_texts(plover, annotator, kb)

@@ -1,7 +1,8 @@
 """Event mentions: PLOVER type and mode, status, actors, the event's own place and time, counts.
 
-Method: trigger lexicons (data, ``sitrep/data/events/triggers.yaml``) matched on lemmas, then dependency
-rules over the spaCy parse:
+Method: trigger lexicons (data, ``sitrep/data/events/triggers.yaml``) matched on lemmas - with the
+CAMEO-derived lexicon (``cameo_verbs.tsv``, ``extract.cameo``) reading the words they lack in a sentence where
+they find nothing - then dependency rules over the spaCy parse:
 
 - a trigger inside the complement of a speech-act trigger of an absorbing type (REQUEST, THREATEN, REJECT,
   AGREE) is not an event of its own: "urged X to agree to a ceasefire" is one REQUEST;
@@ -29,6 +30,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from sitrep.extract.cameo import reading as cameo_reading, unlisted
 from sitrep.extract.modality import CIRCUMSTANCE_PREPS, SPEECH_LEMMAS, sense_rules, status_cue
 from sitrep.extract.counts import count_statements, sums_incidents
 from sitrep.extract.roles import ACTOR_LABELS, SUBJ_DEPS, actor_spans, make_actor, participants
@@ -57,6 +59,7 @@ class _Cand:
     counts: dict = field(default_factory=dict)
     inner: list = field(default_factory=list)    # events absorbed into this speech act
     victims: list = field(default_factory=list)  # noun heads of the counted casualties (targets)
+    source: str = "lexicon"           # lexicon | cameo (the CAMEO fallback typed it) | fallback (untyped verb)
 
     @property
     def tok(self):
@@ -84,8 +87,11 @@ def _direct_object(tok):
 
 
 def find_triggers(sent, trig) -> list[_Cand]:
-    """Trigger candidates of one sentence (spaCy Span), phrases before single words."""
+    """Trigger candidates of one sentence (spaCy Span), phrases before single words. The CAMEO lexicon
+    reads the words the lists lack; its candidates count only in a sentence where the lists find none
+    (a fallback: it never outranks a listed trigger), unless it is the only lexicon (``trig.cameo_alone``)."""
     out: list[_Cand] = []
+    extra: list[_Cand] = []
     covered: set[int] = set()
     doc = sent.doc
     for tok in sent:
@@ -121,7 +127,14 @@ def find_triggers(sent, trig) -> list[_Cand]:
             hit = trig.nouns.get(lemma) or trig.nouns.get(tok.lower_)
         if hit:
             out.append(_Cand([tok], hit[0], hit[1], tok.i + 1))
-    return out
+        elif trig.cameo is not None and unlisted(tok, trig):
+            r = cameo_reading(tok, trig.cameo)       # a word our lists lack: CAMEO's reading, if an event
+            if r and r[0] != NONE:
+                extra.append(_Cand([tok], r[0], r[1], tok.i + 1,
+                                   source="lexicon" if trig.cameo_alone else "cameo"))
+    if trig.cameo_alone:
+        return sorted(out + extra, key=lambda c: c.tok.i)
+    return out or extra
 
 
 def _event_noun(tok, trig) -> bool:
@@ -645,7 +658,8 @@ def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Can
     statements = count_statements(sent, lex)
     cands = sentence_candidates(sent, trig, statements)
     # the learned type (the lexicon's as feature and fallback), and main verbs the lexicon does not know
-    cands = decide_types(cands, sent, trig, type_model, make=lambda tok: _Cand([tok], NONE, None, tok.i + 1))
+    cands = decide_types(cands, sent, trig, type_model,
+                         make=lambda tok: _Cand([tok], NONE, None, tok.i + 1, source="fallback"))
     if not cands:
         return []
     for c in cands:

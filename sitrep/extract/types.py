@@ -14,7 +14,10 @@ for it, or none), and features of it (``candidate_features``):
   (so "bombard" resembles "bomb");
 - lemmas of its governor and ancestors, of its children by dependency label (object, subject, "to" + verb,
   preposition + object), negation, auxiliaries and the status cue (planned, hypothetical, denied);
-- the content lemmas of the sentence (a hashed bag of words).
+- the content lemmas of the sentence (a hashed bag of words);
+- the CAMEO-derived lexicon's readings of the trigger (``extract.cameo``: of the verb alone, of its
+  particle, object, preposition or subject pattern, of its dictionary block; of an event noun), and of its
+  governor and complements where our lists lack them - a second lexicon, compiled by others on other news.
 
 The model is a multinomial logistic regression over the 16 PLOVER types (``fit``), trained by
 ``scripts/train_event_types.py`` and shipped as ``sitrep/data/events/type_model.npz`` (hashed feature ids and
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sitrep.extract.cameo import reading as cameo_reading, readings, unlisted
 from sitrep.extract.modality import status_cue
 from sitrep.kb.typemodel import DIM, TypeModel, hashed
 
@@ -42,7 +46,8 @@ FALLBACK_DEPS = frozenset({"ROOT", "conj", "xcomp", "ccomp", "acomp"})
 
 # ---------------------------------------------------------------------------------------------- features
 def lexicon_type(tok, trig) -> str | None:
-    """The lexicon's type for a single token by its lemma (verbs as verbs, nouns as nouns), or None."""
+    """The lexicon's type for a single token by its lemma (verbs as verbs, nouns as nouns), else the CAMEO
+    lexicon's reading of a word the lists lack (``NONE`` for a statement verb), or None."""
     lemma = tok.lemma_.lower()
     if tok.pos_ in ("VERB", "AUX"):
         hit = trig.verbs.get(lemma)
@@ -50,7 +55,22 @@ def lexicon_type(tok, trig) -> str | None:
         hit = trig.nouns.get(lemma) or trig.nouns.get(tok.lower_)
     else:
         hit = None
+    if hit is None and trig.cameo is not None and unlisted(tok, trig):
+        hit = cameo_reading(tok, trig.cameo)
     return hit[0] if hit else None
+
+
+def cameo_features(tok, trig) -> list[str]:
+    """CAMEO readings of the token by each pattern rule (``extract.cameo.readings``) and its most specific
+    one. Example: "imposed a curfew" at "imposed" -> ["cam:obj=COERCE", "cam:verb=COERCE", "cam=COERCE", ...]."""
+    if trig.cameo is None:
+        return []
+    out = [f"cam:{k}={v}" for k, v in sorted(readings(tok, trig.cameo).items())]
+    r = cameo_reading(tok, trig.cameo)
+    out.append(f"cam={r[0] if r else None}")
+    if r:
+        out.append(f"camv={r[2]}|{r[0]}")
+    return out
 
 
 def sentence_features(sent, candidate_types: list[str]) -> list[str]:
@@ -80,6 +100,8 @@ def candidate_features(tok, lex: tuple[str, str | None] | None, trig, status: st
     f = [f"lex={typ}", f"lexm={typ}/{mode}", f"l={lemma}", f"p={pos}", f"lp={lemma}|{pos}", f"d={tok.dep_}",
          f"lexp={typ}|{pos}", f"st={status}", f"lexst={typ}|{status}"]
     f += _ngrams(lemma)
+    cam = cameo_features(tok, trig)
+    f += cam + [f"{x}|{pos}" for x in cam if x.startswith("cam=")]
     head = tok.head
     if head.i != tok.i:
         f += [f"h={head.lemma_.lower()}", f"hd={tok.dep_}|{head.lemma_.lower()}",
@@ -146,6 +168,9 @@ def decide_types(cands: list, sent, trig, model: TypeModel | None, make=None) ->
       ``model.min_prob``; its mode is dropped when its type changes (the mode rules of ``extract.events``
       set a new one). When the model finds it no event (``NONE``) the lexicon's type stands: the lexicon
       decides what is a candidate.
+    - A candidate of the CAMEO fallback (``source == "cameo"``: a word our lists lack, in a sentence where
+      they find nothing) is an event when the model gives it a type other than ``NONE`` with a probability
+      of at least ``model.new_prob``, as a fallback verb is; its CAMEO reading is one of its features.
     - A main-clause verb the lexicon does not know (``fallback_tokens``; ``make(tok)`` builds its
       candidate) becomes a candidate when the model gives it a type other than ``NONE`` with a probability
       of at least ``model.new_prob``.
@@ -164,6 +189,12 @@ def decide_types(cands: list, sent, trig, model: TypeModel | None, make=None) ->
         p = model.probabilities(feats)
         k = int(np.argmax(p))
         if n < len(cands):
+            if getattr(c, "source", "lexicon") == "cameo":
+                # a fallback reading (CAMEO was not written on our domain): an event when the model agrees
+                if k != none and p[k] >= model.new_prob:
+                    c.type, c.mode = model.classes[k], (c.mode if model.classes[k] == c.type else None)
+                    out.append(c)
+                continue
             if k != none and model.classes[k] != c.type and p[k] >= model.min_prob:
                 c.type, c.mode = model.classes[k], None
             out.append(c)

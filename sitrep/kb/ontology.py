@@ -56,6 +56,82 @@ class Triggers:
     object_cues: dict[str, dict[str, tuple[str, str | None]]] = field(default_factory=dict)
     place_nouns: frozenset[str] = frozenset()
     deontic_aux: frozenset[str] = frozenset()
+    cameo: "CameoLexicon | None" = None   # second lexicon for words the lists above lack (None: not used)
+    cameo_alone: bool = False            # True: CAMEO is the only typing lexicon (evaluation), not a fallback
+
+
+@dataclass(frozen=True)
+class CameoLexicon:
+    """The CAMEO-derived lexicon (``events/cameo_verbs.tsv``, built by ``scripts/build_cameo_lexicon.py`` from
+    PETRARCH2's CAMEO verb dictionary, MIT licence): PLOVER (type, mode) readings of verbs, of verb + object,
+    particle, preposition or subject patterns, and of event nouns. Type ``NONE`` marks a statement (CAMEO 01):
+    known, but no event.
+
+    Why a second lexicon: ``triggers.yaml`` was written while reading our development records; this one was
+    compiled by others on other news, so it types words and patterns our lists never met."""
+    verbs: dict[str, tuple[str, str | None]]                   # lemma -> reading of the verb alone
+    blocks: dict[str, tuple[str, ...]]                         # lemma -> dictionary blocks it belongs to
+    patterns: dict[tuple[str, str, str], tuple[str, str | None, float]]   # (kind, block, arg) -> reading
+    particles: dict[tuple[str, str], tuple[str, str | None]]   # (lemma, particle) -> reading
+    nouns: dict[str, tuple[str, str | None]]
+    block_types: dict[str, tuple[str, str | None]]             # block -> type its object patterns mostly give
+    sets: dict[str, frozenset[str]]                            # synonym set -> member heads
+
+    def pattern(self, kind: str, lemma: str, arg: str) -> tuple[str, str | None] | None:
+        """Reading of a verb with one argument (``kind``: obj, prep, subj; ``arg``: a head lemma, or
+        "prep head"), over the verb's blocks, the argument itself, else a synonym set it belongs to; the most
+        supported reading wins. Example: ("obj", "impose", "curfew") -> ("COERCE", "curfew")."""
+        blocks = self.blocks.get(lemma, ())
+        found = [self.patterns[(kind, b, arg)] for b in blocks if (kind, b, arg) in self.patterns]
+        if not found:       # the word itself is more telling than a set it belongs to
+            head = arg.rsplit(" ", 1)[-1]
+            prefix = arg[: len(arg) - len(head)]
+            sets = [prefix + name for name, heads in sorted(self.sets.items()) if head in heads]
+            found = [self.patterns[(kind, b, a)] for b in blocks for a in sets if (kind, b, a) in self.patterns]
+        if not found:
+            return None
+        t, m, _ = max(found, key=lambda r: r[2])
+        return t, m
+
+    def block_type(self, lemma: str) -> tuple[str, str | None] | None:
+        """The type a verb's dictionary blocks mostly give to its objects ("send" -> AID), or None."""
+        found = [self.block_types[b] for b in self.blocks.get(lemma, ()) if b in self.block_types]
+        return found[0] if found else None
+
+
+@lru_cache(maxsize=4)
+def load_cameo_lexicon(path: Path | None = None) -> CameoLexicon | None:
+    """The CAMEO lexicon file (tab-separated; see its header), or None when it is not shipped."""
+    path = Path(path or EVENTS_DIR / "cameo_verbs.tsv")
+    if not path.is_file():
+        return None
+    verbs: dict[str, tuple[str, str | None, float]] = {}
+    blocks: dict[str, list[str]] = {}
+    patterns, particles, nouns, block_types = {}, {}, {}, {}
+    sets: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        kind, key, arg, _code, typ, mode, support = line.split("\t")
+        reading = (typ, mode or None)
+        w = float(support or 0)
+        if kind == "verb":
+            blocks.setdefault(key, []).append(arg)
+            if typ and (key not in verbs or w > verbs[key][2]):
+                verbs[key] = (typ, mode or None, w)
+        elif kind == "prt":
+            particles[(key, arg)] = reading
+        elif kind == "noun":
+            nouns[key] = reading
+        elif kind == "verbp":
+            block_types[key] = reading
+        elif kind == "set":
+            sets.setdefault(key, set()).add(arg)
+        else:
+            patterns[(kind, key, arg)] = (typ, mode or None, w)
+    return CameoLexicon(verbs={k: (t, m) for k, (t, m, _) in verbs.items()},
+                        blocks={k: tuple(v) for k, v in blocks.items()}, patterns=patterns, particles=particles,
+                        nouns=nouns, block_types=block_types, sets={k: frozenset(v) for k, v in sets.items()})
 
 
 @dataclass(frozen=True)
@@ -180,9 +256,34 @@ class Ontology:
         return replace(self, _cache={**self._cache, "type_model": model})
 
     def triggers(self) -> Triggers:
+        """The trigger lexicon, with the CAMEO lexicon as its fallback for words it lacks."""
         if "triggers" not in self._cache:
-            self._cache["triggers"] = build_triggers(self._triggers_path)
+            from dataclasses import replace
+            self._cache["triggers"] = replace(build_triggers(self._triggers_path), cameo=self.cameo())
         return self._cache["triggers"]
+
+    def cameo(self) -> CameoLexicon | None:
+        """The CAMEO-derived lexicon (``events/cameo_verbs.tsv``), or None when not shipped."""
+        return load_cameo_lexicon()
+
+    def with_lexicon(self, name: str) -> "Ontology":
+        """A copy of this ontology typing with another lexicon, for evaluation: ``full`` (triggers.yaml, CAMEO
+        as fallback; the default), ``triggers`` (triggers.yaml alone) or ``cameo`` (the CAMEO lexicon alone:
+        no word list or phrase of triggers.yaml types anything; its structural lists, such as light verbs and
+        modality cues, stay)."""
+        from dataclasses import replace
+        base = build_triggers(self._triggers_path)
+        if name == "full":
+            trig = replace(base, cameo=self.cameo())
+        elif name == "triggers":
+            trig = base
+        elif name == "cameo":
+            cam = self.cameo()
+            trig = replace(base, verbs={}, nouns=dict(cam.nouns) if cam else {}, phrases={}, object_cues={},
+                           cameo=cam, cameo_alone=True)
+        else:
+            raise ValueError(f"unknown lexicon {name!r} (full, triggers, cameo)")
+        return replace(self, _cache={**self._cache, "triggers": trig})
 
 
 @lru_cache(maxsize=4)
