@@ -54,9 +54,24 @@ def _counts_of(annotate, lex, text):
     # charges faced; surrender
     ("Both brothers face murder charges.", {("arrested", 2)}),
     ("The driver turned himself in on Monday.", {("arrested", 1)}),
+    # a dateline parsed as a second subject is not the victims
+    ("DAYTON (WXYZ) – Three people were hospitalized after a shooting Friday, police say.", {("injured", 3)}),
+    # "N others in the hospital" left by the attack
+    ("The shooting left one man dead and two others in the hospital.", {("killed", 1), ("injured", 2)}),
+    # a relative pronoun stands for its antecedent; "one of N ... hospitalized": the N were
+    ("He was one of four people who were wounded near the bar.", {("injured", 4)}),
+    ("The boy was one of three teens hospitalized after the crash.", {("injured", 3)}),
+    # a reduced relative parsed as the main verb (the real predicate follows with no subject)
+    ("A college athlete shot twice on Friday is expected to recover.", {("shot", 1)}),
 ])
 def test_count_statements(annotate, lex, text, expected):
     assert _counts_of(annotate, lex, text) == expected
+
+
+def test_the_shooters_own_death_is_one_more_killed(annotate, kb):
+    ev = extract_events(annotate("Police say a man killed his brother and a neighbor before turning the gun on "
+                                 "himself."), kb)
+    assert [e.counts["killed"].value for e in ev if e.type == "ASSAULT"] == [3]
 
 
 def test_street_numbers_and_years_are_no_counts(annotate, lex):

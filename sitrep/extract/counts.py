@@ -32,6 +32,7 @@ class CountStatement:
     word: int                 # token index of the count word
     victim: int | None        # token index of the victims' head
     group: int | None = None  # token index of the group a counted part belongs to ("12" of "40 sailors")
+    adds: bool = False        # one more person on top of the others ("... before turning the gun on herself")
 
 
 # --------------------------------------------------------------------------- counting a noun phrase
@@ -112,13 +113,20 @@ def kind_of(word, lex) -> str | None:
 
 
 # --------------------------------------------------------------------------- victims: ordered rules
+def _child(tok, deps: tuple[str, ...], lex):
+    """The child of ``tok`` in one of ``deps`` that counts people, else the first one in them: a dateline
+    parsed as a second subject ("MODESTO (CBS13) – Four people were hospitalized") is not the victims."""
+    kids = [c for c in tok.children if c.dep_ in deps]
+    return next((c for c in kids if victims_count(c, lex) is not None), kids[0] if kids else None)
+
+
 def _passive_subject(word, lex):
     """"A girl was shot", "two men were shot and killed" (the conjoined verb shares the subject)."""
-    subj = next((c for c in word.children if c.dep_ == "nsubjpass"), None)
+    subj = _child(word, ("nsubjpass",), lex)
     if subj is not None:
         return subj
     if word.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in word.children):
-        return next((c for c in word.head.children if c.dep_ == "nsubjpass"), None)
+        return _child(word.head, ("nsubjpass",), lex)
     return None
 
 
@@ -127,15 +135,14 @@ def _left_in_state(word, lex):
     subject."""
     if word.dep_ not in ("oprd", "acomp", "xcomp", "ccomp") or word.head.lemma_.lower() not in lex.result_verbs:
         return None
-    gov = word.head
-    return next((c for c in gov.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    return _child(word.head, ("dobj", "nsubjpass"), lex)
 
 
 def _object(word, lex):
     """Active voice: "gunmen killed two guards", "police arrested a suspect"."""
     if word.pos_ not in ("VERB", "AUX") or any(c.dep_ == "auxpass" for c in word.children):
         return None
-    return next((c for c in word.children if c.dep_ == "dobj"), None)
+    return _child(word, ("dobj",), lex)
 
 
 def _reduced_passive_subject(word, lex):
@@ -149,14 +156,24 @@ def _reduced_passive_subject(word, lex):
         return subj
     if lemma in lex.reduced_passive and not any(c.dep_ == "dobj" for c in word.children):
         counted = subj.pos_ == "NUM" or any(c.dep_ == "nummod" for c in subj.children)
-        return subj if counted else None
+        return subj if counted or _predicate_follows(word) else None
     return None
+
+
+def _predicate_follows(word) -> bool:
+    """A reduced relative parsed as the main verb: "A player shot seven times Wednesday is expected to
+    survive" (the sentence's real predicate hangs on the participle with an auxiliary and no subject)."""
+    return word.tag_ in ("VBD", "VBN") and any(
+        c.dep_ in ("ccomp", "conj") and c.i > word.i
+        and any(a.dep_ in ("aux", "auxpass") and a.lemma_ in ("be", "have") for a in c.children)
+        and not any(a.dep_ in ("nsubj", "nsubjpass", "expl") for a in c.children)
+        for c in word.children)
 
 
 def _copular_subject(word, lex):
     """"two were dead", "three people are injured"."""
     if word.dep_ in ("acomp", "attr") and word.head.lemma_ == "be":
-        return next((c for c in word.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return _child(word.head, ("nsubj", "nsubjpass"), lex)
     return None
 
 
@@ -190,8 +207,8 @@ def _custody(word, lex):
     if word.lemma_.lower() != "custody" or word.dep_ != "pobj":
         return None
     verb = word.head.head
-    return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None) or \
-        next((c for c in verb.children if c.dep_ == "nsubj" and verb.lemma_ == "be"), None)
+    return _child(verb, ("nsubjpass", "dobj"), lex) or \
+        (_child(verb, ("nsubj",), lex) if verb.lemma_ == "be" else None)
 
 
 def _sufferer(word, lex):
@@ -200,10 +217,9 @@ def _sufferer(word, lex):
         return None
     gov = word.head
     if word.dep_ == "dobj" and gov.lemma_.lower() in lex.suffer_verbs:
-        return next((c for c in gov.children if c.dep_ == "nsubj"), None)
+        return _child(gov, ("nsubj",), lex)
     if word.dep_ == "pobj" and gov.lower_ in ("for", "with") and gov.head.lemma_.lower() in lex.treat_verbs:
-        verb = gov.head
-        return next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        return _child(gov.head, ("nsubjpass", "dobj"), lex)
     return None
 
 
@@ -211,12 +227,41 @@ VICTIM_RULES = (_passive_subject, _left_in_state, _object, _reduced_passive_subj
                 _modified_noun, _of_phrase, _sufferer, _counted_noun, _custody)
 
 
+def _antecedent(victim, word, lex):
+    """The people a found victim word stands for: a relative pronoun's antecedent ("six people who were
+    wounded"), and for a count word modifying "one of N ..." the N ("one of five children hospitalized":
+    the five were hospitalized)."""
+    if victim.tag_ in ("WP", "WDT") and word.dep_ == "relcl":
+        return word.head
+    if word.dep_ == "acl" and victim.i == word.head.i and victim.lower_ == "one":
+        of = next((c for c in victim.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        group = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if group is not None and victims_count(group, lex) is not None:
+            return group
+    return victim
+
+
 def _victims(word, lex):
     for rule in VICTIM_RULES:
         v = rule(word, lex)
         if v is not None:
-            return v
+            return _antecedent(v, word, lex)
     return None
+
+
+def _self_inflicted(word, lex) -> list[CountStatement]:
+    """"before turning the gun on herself", "took his own life": the shooter's own death, one more killed."""
+    lemma = word.lemma_.lower()
+    obj = next((c for c in word.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return []
+    on_self = any(c.dep_ == "prep" and c.lower_ == "on" and any(
+        g.dep_ == "pobj" and g.lower_ in lex.reflexives for g in c.children) for c in word.children)
+    turned = lemma == "turn" and obj.lemma_.lower() in lex.weapon_nouns and on_self
+    own_life = lemma == "take" and obj.lemma_.lower() == "life" and any(c.lower_ == "own" for c in obj.children)
+    if not (turned or own_life):
+        return []
+    return [CountStatement(FATAL, Count(value=1, min=1, max=1), word.i, None, adds=True)]
 
 
 def _one_fatally(word, lex) -> list[CountStatement]:
@@ -262,9 +307,13 @@ def _in_care(word, lex) -> list[CountStatement]:
     if word.lemma_.lower() not in lex.care_nouns or word.dep_ != "pobj" or word.head.lower_ not in ("to", "in", "at"):
         return []
     verb = word.head.head
-    victim = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None)
+    if verb.pos_ in ("NOUN", "PRON") and verb.dep_ in ("dobj", "conj") and any(
+            a.lemma_.lower() in lex.result_verbs for a in verb.ancestors):
+        victim = verb                # "left two dead and two others in the hospital"
+    else:
+        victim = _child(verb, ("nsubjpass", "dobj"), lex)
     if victim is None and verb.lemma_ in ("be", "remain", "stay", "lie"):
-        victim = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        victim = _child(verb, ("nsubj",), lex)
     count = victims_count(victim, lex) if victim is not None else None
     return [CountStatement("injured", count, verb.i, victim.i)] if count is not None else []
 
@@ -312,6 +361,7 @@ def count_statements(sent, lex) -> list[CountStatement]:
     for word in sent:
         out.extend(_in_care(word, lex))
         out.extend(_charged(word, lex))
+        out.extend(_self_inflicted(word, lex))
         kind = kind_of(word, lex)
         if kind is None:
             continue
@@ -319,7 +369,7 @@ def count_statements(sent, lex) -> list[CountStatement]:
         if victim is not None:
             count = victims_count(victim, lex)
             if count is not None:
-                out.append(CountStatement(kind, count, word.i, victim.i))
+                out.append(CountStatement(kind, count, word.i, victim.i, adds=victim.lower_ in lex.reflexives))
         out.extend(_parts(word, victim, kind))
         if kind == "shot":
             out.extend(_one_fatally(word, lex))

@@ -594,11 +594,14 @@ def _assign_counts(sent, cands, statements):
     largest count wins (a total and a part of it are not added up)."""
     doc = sent.doc
     placed = [(st, *_count_owner(st, cands, doc)) for st in statements]
-    for st, owner, explicit in sorted(placed, key=lambda x: not x[2]):
+    for st, owner, explicit in sorted(placed, key=lambda x: (x[0].adds, not x[2])):
         if owner is None:
             continue
         have = owner.counts.get(st.kind)
-        if have is None or (explicit and st.count.value > have.value):
+        if st.adds and have is not None:       # "killed three before turning the gun on herself": 4
+            owner.counts[st.kind] = Count(value=have.value + st.count.value, min=have.min + st.count.min,
+                                          max=have.max + st.count.max, qualifier=have.qualifier)
+        elif have is None or (explicit and st.count.value > have.value):
             owner.counts[st.kind] = st.count
         if st.victim is not None and st.kind in ("killed", "injured", "shot", "kidnapped", "arrested", "detained"):
             victim = _victim_group(doc[st.group if st.group is not None else st.victim])

@@ -154,6 +154,8 @@ class Casualties:
     series_nouns: frozenset[str] = frozenset()
     charge_nouns: frozenset[str] = frozenset()
     face_verbs: frozenset[str] = frozenset()
+    reflexives: frozenset[str] = frozenset()
+    weapon_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -170,7 +172,8 @@ def load_casualties(path: Path | None = None) -> Casualties:
                       quantity_nouns=fs("quantity_nouns"), one_person_pronouns=fs("one_person_pronouns"),
                       nobody=fs("nobody"), care_nouns=fs("care_nouns"), suffer_verbs=fs("suffer_verbs"),
                       treat_verbs=fs("treat_verbs"), incident_nouns=fs("incident_nouns"),
-                      series_nouns=fs("series_nouns"), charge_nouns=fs("charge_nouns"), face_verbs=fs("face_verbs"))
+                      series_nouns=fs("series_nouns"), charge_nouns=fs("charge_nouns"), face_verbs=fs("face_verbs"),
+                      reflexives=fs("reflexives"), weapon_nouns=fs("weapon_nouns"))
 
 
 @dataclass
