@@ -175,6 +175,24 @@ def test_a_physical_event_without_a_place_is_at_the_main_place(kb, annotate):
     assert event_place(_query(ann, kb, None, physical=False)) is None
 
 
+def _titled(annotator, title, body):
+    from sitrep.records import Document as Doc
+    return annotator.annotate(Doc(id="t", path="t", text=f"{title}\n\n{body}", title=title))
+
+
+def test_the_one_town_a_headline_names_is_the_main_place_not_the_stations_dateline(kb):
+    from sitrep.annotate import Annotator
+    annotator = Annotator(Config())
+    ann = _titled(annotator, "Shooting at Elkhart bar sends 3 people to the hospital",
+                  "SOUTH BEND, Ind. (WXYZ) — Police officers are looking for a gunman after three people were "
+                  "shot early Sunday. Two of them were in serious condition.")
+    assert document_places(ann, kb).main.name == "Elkhart"
+    # the outlet's own suffix is not the headline; the dateline stands
+    ann = _titled(annotator, "Man hurt in early morning shooting - WXYZ Elkhart, IN News and Weather",
+                  "SOUTH BEND, Ind. — A man was shot early Sunday. Police said he would recover.")
+    assert document_places(ann, kb).main.name == "South Bend"
+
+
 def test_a_state_is_refined_to_the_main_town_inside_it(kb, annotate):
     ann = annotate("Body found\n\nGARY, Ind. — A woman was found dead Saturday in northwest Indiana, "
                    "officers said.")

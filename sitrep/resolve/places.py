@@ -942,9 +942,36 @@ def document_places(ann: Annotation, kb) -> DocumentPlaces:
         for start, end, text in u.spans:
             if (start, end, text) not in hidden:
                 out.append(PlaceMention(start, end, text, place))
-    anchor = _anchor(units)
+    anchor = _headline_town(ann, units) or _anchor(units)
     main = _place_of(anchor) if anchor is not None else None
     return DocumentPlaces(sorted(out, key=lambda m: m.start), dateline, main, units, ann.doc.text)
+
+
+_CUT_NAME = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")       # "Paul" out of "St. Paul": no name of its own
+_TITLE_SUFFIX = re.compile(r"\s+[-|–—«:]\s+|\s*\|\s*")
+
+
+def _headline_town(ann: Annotation, units: list[_Unit]) -> _Unit | None:
+    """The one town the headline names, when it names exactly one: a headline says where the happening
+    was ("Shooting at Kokomo bar sends 4 to hospital"), a dateline where the reporter or the station is
+    ("INDIANAPOLIS, Ind. —" over a story from Kokomo). The outlet's own suffix ("- WTVM Columbus, GA News")
+    is not the headline."""
+    title = (ann.doc.title or "").strip()
+    if not title or not ann.doc.text.startswith(title[:40]):
+        return None
+    cut = _TITLE_SUFFIX.search(title)
+    end = cut.start() if cut else len(title)
+    found: dict[str, _Unit] = {}
+    for u in units:
+        if u.best < 0 or u.cands[u.best].match == "local" or _unsupported(u, units):
+            continue
+        e = u.cands[u.best].entry
+        if any(b <= end and not _CUT_NAME.search(ann.doc.text[:a]) for a, b, _ in u.spans):
+            found.setdefault(e.gid, u)
+    if len(found) != 1:
+        return None
+    u = next(iter(found.values()))
+    return u if _town_level(u.cands[u.best].entry) else None
 
 
 def _place_of(u: _Unit) -> Place | None:
