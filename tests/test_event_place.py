@@ -193,6 +193,13 @@ def test_the_one_town_a_headline_names_is_the_main_place_not_the_stations_dateli
     assert document_places(ann, kb).main.name == "South Bend"
 
 
+def test_institution_words_are_no_places_alone(kb, annotate):
+    ann = annotate("Two hurt in shooting\n\nTwo men were shot near the University on Tuesday and taken to "
+                   "Metro General, police said.")
+    places = {m.text: m.place for m in document_places(ann, kb).mentions}
+    assert places.get("University") is None and places.get("Metro") is None
+
+
 def test_a_state_is_refined_to_the_main_town_inside_it(kb, annotate):
     ann = annotate("Body found\n\nGARY, Ind. — A woman was found dead Saturday in northwest Indiana, "
                    "officers said.")
