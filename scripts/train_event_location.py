@@ -1,5 +1,5 @@
 """Train the learned event-location linker: logistic regression over the candidates of
-``sitrep.extract.events.location_candidates`` (features of the parse path, the NER label, the rule
+``sitrep.extract.place.location_candidates`` (features of the parse path, the NER label, the rule
 walk's verdict), on Halterman (2019) event_location records.
 
     .venv/bin/python scripts/train_event_location.py --data ../shared/data/events/event_location/labeled_text_dev.json
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sitrep.eval.event_location import _char_span, _token_ids, _tokens, load_records, pipeline  # noqa: E402
-from sitrep.extract.events import event_location_spans, location_candidates  # noqa: E402
+from sitrep.extract.place import event_location_spans, location_candidates  # noqa: E402
 
 OUT = ROOT / "sitrep" / "data" / "events" / "event_location_model.json"
 
@@ -114,7 +114,7 @@ def main():
     if not better:
         print("model does not beat the rules in both folds; nothing written", file=sys.stderr)
         return
-    model = {"about": "logistic regression over sitrep.extract.events.location_candidates features; "
+    model = {"about": "logistic regression over sitrep.extract.place.location_candidates features; "
                       "trained by scripts/train_event_location.py on Halterman (2019) event_location "
                       "(ahalterman/event_location, MIT) development records",
              "n_records": len(rows), "threshold": t, "bias": b,

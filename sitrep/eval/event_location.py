@@ -3,7 +3,7 @@
 Data: Halterman (2019) event_location records (JSON list, or JSON lines): ``text``, ``tokens`` and
 ``spans`` with one VERB span (the event) and zero or more LOCATION spans (where it happened).
 For each record we parse the text with the pipeline's spaCy model, take the token at the VERB span and
-ask the extractor's own location linker (``sitrep.extract.events.linked_location_spans``: the rule walk,
+ask the extractor's own location linker (``sitrep.extract.place.linked_location_spans``: the rule walk,
 re-scored by the shipped model when there is one) for its place spans. Scoring is token level over the record's own tokens, micro-averaged over all records (records
 without a gold location count too: every predicted token there is a false positive), as in Halterman
 (2019): precision = |pred ∩ gold| / |pred|, recall = |pred ∩ gold| / |gold|.
@@ -71,7 +71,7 @@ def _char_span(record: dict, span: dict) -> tuple[int, int]:
 
 def predict(doc, verb_start: int, verb_end: int) -> list[tuple[int, int]]:
     """Location spans for the event whose trigger covers [verb_start, verb_end) in a parsed doc."""
-    from sitrep.extract.events import linked_location_spans
+    from sitrep.extract.place import linked_location_spans
     span = doc.char_span(verb_start, verb_end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return []
@@ -122,7 +122,7 @@ def evaluate(data: Path, config: Config | None = None, limit: int | None = None,
         return {"p": round(p, 4), "r": round(r_, 4), "f1": round(2 * p * r_ / (p + r_) if p + r_ else 0.0, 4)}
 
     res = prf(tp, fp, fn)
-    from sitrep.extract.events import load_location_model
+    from sitrep.extract.place import load_location_model
     model = load_location_model()
     res["linker"] = "rules+model" if model else "rules"
     if model:   # scores on the file the model was trained on are optimistic: report its cross-validation
