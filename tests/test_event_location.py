@@ -112,6 +112,38 @@ def test_shipped_linker_keeps_the_specific_place(nlp):
     assert "Sangin Bala" in names and "Helmand" not in names
 
 
+def test_without_a_model_the_rule_walk_decides(nlp, tmp_path, monkeypatch, caplog):
+    """No model file: the loader says so and gives None, and the places are the rule walk's."""
+    from sitrep.extract import place
+    with caplog.at_level("WARNING", logger="sitrep.kb.placemodel"):
+        assert load_place_linker(str(tmp_path / "absent.npz")) is None
+    assert "rule walk" in caplog.text
+    monkeypatch.setattr(place, "load_place_linker", lambda: None)
+    doc = nlp("Police said two men were shot dead in Kandahar on Sunday.")
+    trigger = _tok(doc, "shot")
+    spans = place.linked_location_spans(trigger)
+    assert spans == place.event_location_spans(trigger)
+    assert [doc.text[a:b] for a, b in spans] == ["Kandahar"]
+
+
+def test_a_given_linker_decides_by_its_threshold(nlp):
+    """A linker passed in is used over the rule walk: one that scores every name 1.0 keeps them all, and
+    with a threshold above 1 it keeps none."""
+    from sitrep.extract import place
+    from sitrep.kb.trees import Trees
+    doc = nlp("Jets bombed Raqqa and Deir ez-Zor while the minister spoke in Damascus.")
+    trigger = _tok(doc, "bombed")
+    n_cands = len(place.location_candidates(trigger).spans)
+    assert n_cands >= 2
+    one = Trees(init=30.0, roots=np.zeros(1, dtype=np.int64), feature=np.array([-1]),
+                threshold=np.zeros(1, dtype=np.float32), left=np.array([-1]), right=np.array([-1]),
+                value=np.zeros(1), depth=0)
+    keep_all = PlaceLinker((), one, None, 0.5)
+    assert len(place.linked_location_spans(trigger, linker=keep_all)) == n_cands
+    keep_none = PlaceLinker((), one, None, 1.5)
+    assert place.linked_location_spans(trigger, linker=keep_none) == []
+
+
 # ---------------------------------------------------------------------------------------------- eval
 def _record(text, verb, places):
     """A record in the dataset's shape (tokens by a plain split), VERB and LOCATION spans by word."""

@@ -11,6 +11,7 @@ stage's probability reaches ``threshold``.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from sitrep.config import DATA_DIR
 from sitrep.kb.trees import Trees
 
 MODEL_PATH = DATA_DIR / "events" / "event_location_model.npz"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ def _index(names: tuple[str, ...]) -> dict[str, int]:
 
 @lru_cache(maxsize=2)
 def load_place_linker(path: str | None = None) -> PlaceLinker | None:
-    """The shipped linker (read once per process), or None when there is none: the rule walk alone."""
+    """The shipped linker (read once per process), or None when there is none: the callers then fall back
+    to the rule walk (``sitrep.extract.place.event_location_spans``), which is said once in the log."""
     p = Path(path) if path else MODEL_PATH
     if not p.is_file():
+        log.warning("no event-location model at %s: event places come from the rule walk "
+                    "(scripts/train_event_location.py writes the model)", p)
         return None
     return PlaceLinker.load(p)
