@@ -1,126 +1,87 @@
-"""Train the learned event-location linker: logistic regression over the candidates of
-``sitrep.extract.events.location_candidates`` (features of the parse path, the NER label, the rule
-walk's verdict), on Halterman (2019) event_location records.
+"""Train the learned event-location linker (``sitrep.extract.place``): two stages of gradient-boosted trees
+(numpy, ``sitrep.kb.trees``) over the candidate names of the event's sentence, on Halterman (2019)
+event_location records (ahalterman/event_location, MIT).
 
-    .venv/bin/python scripts/train_event_location.py --data ../shared/data/events/event_location/labeled_text_dev.json
+    .venv/bin/python scripts/train_event_location.py \\
+        --data ../shared/data/events/event_location/labeled_text_dev.json [--cv 5]
 
-Reports two-fold cross-validation (train on one half, score token P/R/F1 on the other, both ways) for the
-rules alone and for the model, then trains on all records and writes
-``sitrep/data/events/event_location_model.json`` (feature weights; a few KB) only when the model beats the
-rules in both folds. Pure numpy; no download.
+Only the *tune* part of ``sitrep.eval.split`` (keyed by the record's text) is used for training; the
+held-out part is only scored. With ``--cv K`` it first reports K-fold cross-validation on the tune part and
+the tune->held-out figure, and writes them into the model's metadata. Writes
+``sitrep/data/events/event_location_model.npz`` (a few hundred KB).
+
+Records of the annotation round ``Masdar_RA`` are left out of training, not out of scoring
+(``sitrep.eval.event_location.EXCLUDED_SOURCES`` says why).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sitrep.eval.event_location import _char_span, _token_ids, _tokens, load_records, pipeline  # noqa: E402
-from sitrep.extract.events import event_location_spans, location_candidates  # noqa: E402
-
-OUT = ROOT / "sitrep" / "data" / "events" / "event_location_model.json"
-
-
-def featurize(records, nlp):
-    """Per record: (token spans, gold token ids, rule prediction, [(span, features, label)])."""
-    rows = []
-    for r, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=64)):
-        verb = next((s for s in r["spans"] if s.get("label") == "VERB"), None)
-        if verb is None:
-            continue
-        vs, ve = _char_span(r, verb)
-        span = doc.char_span(vs, ve, alignment_mode="expand")
-        toks = _tokens(r)
-        gold = _token_ids([_char_span(r, s) for s in r["spans"] if s.get("label") == "LOCATION"], toks)
-        if span is None or len(span) == 0:
-            rows.append((toks, gold, [], []))
-            continue
-        tok = next((t for t in span if t.pos_ in ("VERB", "AUX")), span.root)
-        cands = [(sp, f, bool(_token_ids([sp], toks) & gold)) for sp, f in location_candidates(tok)]
-        rows.append((toks, gold, event_location_spans(tok), cands))
-    return rows
+from sitrep.eval.event_location import (
+    LinkerParams,
+    cross_validate,
+    examples,
+    featurize,
+    format_table,
+    linker_predictions,
+    load_records,
+    pipeline,
+    score_parts,
+    train_linker,
+)
+from sitrep.kb.placemodel import MODEL_PATH
 
 
-def train(rows, names, l2=1.0, epochs=1500, lr=1.0):
-    index = {n: i for i, n in enumerate(names)}
-    X, y = [], []
-    for _, _, _, cands in rows:
-        for _, f, lab in cands:
-            v = np.zeros(len(names))
-            for k, val in f.items():
-                if k in index:
-                    v[index[k]] = val
-            X.append(v)
-            y.append(float(lab))
-    X, y = np.array(X), np.array(y)
-    w, b = np.zeros(X.shape[1]), 0.0
-    for _ in range(epochs):
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
-        g = p - y
-        w -= lr * (X.T @ g / len(y) + l2 * w / len(y))
-        b -= lr * g.mean()
-    return {n: float(w[i]) for i, n in enumerate(names)}, float(b)
-
-
-def score(rows, weights=None, bias=0.0, threshold=0.5):
-    tp = fp = fn = 0
-    for toks, gold, rule, cands in rows:
-        if weights is None:
-            pred = rule
-        else:
-            pred = []
-            for sp, f, _ in cands:
-                z = bias + sum(weights.get(k, 0.0) * v for k, v in f.items())
-                if 1 / (1 + np.exp(-np.clip(z, -30, 30))) >= threshold:
-                    pred.append(sp)
-        p = _token_ids(pred, toks)
-        tp += len(p & gold); fp += len(p - gold); fn += len(gold - p)
-    pr = tp / (tp + fp) if tp + fp else 0.0
-    rc = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": round(pr, 4), "r": round(rc, 4), "f1": round(2 * pr * rc / (pr + rc) if pr + rc else 0.0, 4)}
-
-
-def main():
-    ap = argparse.ArgumentParser()
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True, type=Path)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--cv", type=int, default=0, help="K-fold cross-validation on the tune part first; the "
+                    "threshold is then the one with the best cross-validated F1 unless --threshold is given")
     ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--threshold", type=float, default=None)
     args = ap.parse_args()
-    records = load_records(args.data)
-    if args.limit:
-        records = records[:args.limit]
-    rows = featurize(records, pipeline())
-    names = sorted({k for _, _, _, c in rows for _, f, _ in c for k in f})
-    half = len(rows) // 2
-    folds = [(rows[:half], rows[half:]), (rows[half:], rows[:half])]
-    cv = []
-    for k, (tr, te) in enumerate(folds):
-        w, b = train(tr, names)
-        # threshold chosen on the training half only
-        best_t = max((0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6), key=lambda t: score(tr, w, b, t)["f1"])
-        res = {"fold": k, "rules": score(te), "model": score(te, w, b, best_t), "threshold": best_t}
-        print(json.dumps(res), file=sys.stderr)
-        cv.append(res)
-    better = all(r["model"]["f1"] > r["rules"]["f1"] for r in cv)
-    w, b = train(rows, names)
-    t = max((0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6), key=lambda t: score(rows, w, b, t)["f1"])
-    if not better:
-        print("model does not beat the rules in both folds; nothing written", file=sys.stderr)
-        return
-    model = {"about": "logistic regression over sitrep.extract.events.location_candidates features; "
-                      "trained by scripts/train_event_location.py on Halterman (2019) event_location "
-                      "(ahalterman/event_location, MIT) development records",
-             "n_records": len(rows), "threshold": t, "bias": b,
-             "weights": {k: round(v, 5) for k, v in w.items() if abs(v) > 1e-6}, "cv": cv}
-    args.out.write_text(json.dumps(model, indent=1), encoding="utf-8")
-    print(f"wrote {args.out}", file=sys.stderr)
+    t0 = time.time()
+    records = load_records(args.data)[:args.limit]
+    exs, skipped = examples(records)
+    rows = featurize(exs, pipeline())
+    print(f"{len(rows)} records parsed ({dict(skipped)} skipped) in {time.time() - t0:.0f}s", file=sys.stderr)
+    params = LinkerParams() if args.threshold is None else LinkerParams(threshold=args.threshold)
+    meta = {"about": "event-location linker: two stages of boosted trees over sitrep.extract.place "
+                     "candidate features; trained by scripts/train_event_location.py on the tune part of "
+                     "Halterman (2019) event_location (ahalterman/event_location, MIT) development records",
+            "trained_on": "tune part (sitrep.eval.split by record text)"}
+    tune = [r for r in rows if r.example.part == "tune"]
+    if args.cv:
+        cv = cross_validate(rows, args.cv, params, progress=lambda m: print(m, file=sys.stderr))
+        by = cv["by_threshold"]
+        if args.threshold is None:           # chosen on the tune part's cross-validation alone
+            best = max(by, key=lambda t: by[t]["cv_tune"]["f1"])
+            params = replace(params, threshold=float(best))
+            cv.update(threshold=float(best), cv_tune=by[best]["cv_tune"], heldout=by[best]["heldout"])
+        meta["cv"] = {k: cv[k] for k in ("k", "threshold", "cv_tune", "heldout")}
+        print(json.dumps(by, indent=1), file=sys.stderr)
+        print(format_table({"n": len(rows), "cv": cv, "linker": "trees"}), file=sys.stderr)
+        linker = cv["linker"]                # trained on the whole tune part: the one to ship
+        info = {**linker.meta, **meta}
+        info["params"] = {**info["params"], "threshold": params.threshold}
+        linker = replace(linker, threshold=params.threshold, meta=info)
+    else:
+        linker = train_linker(tune, params, meta)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    linker.save(args.out)
+    parts = score_parts(rows, linker_predictions(rows, linker))
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB) in {time.time() - t0:.0f}s; "
+          f"tune F1 {parts['tune']['f1']:.3f} (its training data), held-out F1 {parts['heldout']['f1']:.3f}",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

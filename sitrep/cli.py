@@ -520,12 +520,17 @@ def eval_plover(data, halves, shared, lexicon_only, words, as_json):
 
 @eval_group.command("event-location")
 @click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--cv", type=click.IntRange(min=2), default=None,
+              help="Also K-fold cross-validation on the tune part and tune->held-out, training the linker "
+                   "as the shipped one is (minutes).")
+@click.option("--limit", type=int, default=None, help="Score only the first N records.")
 @JSON_OPTION
-def eval_event_location(data, as_json):
-    """Event location spans (token P/R/F1) for the marked verb."""
+def eval_event_location(data, cv, limit, as_json):
+    """Event location spans (token P/R/F1) for the marked verb: the shipped linker on all records and on
+    the tune/held-out parts; with --cv, the figures of a linker trained without the scored records."""
     from sitrep.eval import event_location
 
-    result = event_location.evaluate(data)
+    result = event_location.evaluate(data, cv=cv, limit=limit)
     _report(result, as_json, event_location.format_table(result))
 
 

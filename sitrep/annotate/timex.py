@@ -195,13 +195,13 @@ def _lexicon() -> _Lex:
     add("vagueunits", rf"(?:\b(?:for|over|within|in|from)\s+)(?P<span>(?P<unit>{UNITPL}))\b(?!-|\s+(?:old|of\b))", 7, trigger=t_unit)
     add("year", rf"(?P<pre>\b(?:fiscal|the\s+year|calendar)\s+)?(?<![\w$£€#.,/])(?<!\d-)(?P<year>{YEAR})(?![.,]\d|\s*%|-(?:\d|year))", 6, trigger=t_digits)
     add("yearrange", rf"(?<![\w$£€#.,/-])(?P<y1>{YEAR})\s*(?:-|–|to)\s*(?P<y2>{YEAR}|\d\d(?!\d))(?![.,]\d|\s*%)", 3, trigger=t_digits)
-    add("decade", rf"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3, trigger=t_digits)
+    add("decade", r"(?:\bthe\s+)?(?:\b(?P<y>(?:1[5-9]|20)\d0)s|'(?P<yy>\d0)s)\b", 3, trigger=t_digits)
     # "the 70s", "the 70s and 80s", "the nineties" (not "his 70s", "their forties": ages)
     add("decadeshort", rf"(?:\bthe\s+|(?<=0s\sand\s)|(?<=0s,\s))(?:(?P<yy>[2-9]0)s|(?P<w>{_alt(raw['decade_words'])}))\b", 3,
         trigger=re.compile(rf"\b[2-9]0s\b|\b(?:{_alt(raw['decade_words'])})\b", re.I))
     add("century", rf"\b(?:the\s+)?(?P<o>{ORD}|\d{{1,2}}(?:st|nd|rd|th))\s*-?\s*century\b", 3, trigger=t_century)
     add("quarter", rf"\b(?:(?P<pre>the|this\s+year's|last\s+year's)\s+)?(?:(?P<y0>{YEAR})\s+|(?P<ago>year-ago|year-earlier)\s+)?(?:(?:fiscal|calendar)\s+)?(?P<o>first|second|third|fourth|final|last|1st|2nd|3rd|4th)(?:\s+|-)(?P<u>quarter|half)(?:\s+(?:of\s+)?(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year))?\b", 3, trigger=t_quarter)
-    add("quarteradj", rf"\b(?P<o>first|second|third|fourth|final|1st|2nd|3rd|4th)-(?P<u>quarter|half)\b", 3, trigger=t_quarter)
+    add("quarteradj", r"\b(?P<o>first|second|third|fourth|final|1st|2nd|3rd|4th)-(?P<u>quarter|half)\b", 3, trigger=t_quarter)
     add("qcode", rf"\b(?P<u>[QH])(?P<n>[1-4])(?:\s*(?P<year>{YEAR}))?\b", 3, 0, trigger=re.compile(r"\b[QH][1-4]\b"))
     add("season", rf"\b(?:(?P<rel>last|next|this|the\s+past|the\s+coming|the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", 5, trigger=t_season)
     add("clock", rf"\b(?P<h>[01]?\d|2[0-4])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ap>[ap]\.\s?m\.?|[ap]m\b)(?:\s+(?P<tz>{TZ})\b)?", 3, trigger=t_ampm)
@@ -217,8 +217,8 @@ def _lexicon() -> _Lex:
     add("nthholiday", rf"\b(?P<w>{_alt(raw['holidays_nth_weekday'])})\b", 4, trigger=t_holiday)
 
     fuzzy_re = re.compile(
-        rf"(?:\b(?:the\s+)?(?:very\s+)?(?P<w>beginning|start|end|middle)\s+of\s+(?:the\s+)?"
-        rf"|\b(?:the\s+)?(?P<a>early|mid|late|earlier|later)(?:-|\s+)|\b(?P<m>mid)-?)$", re.I)
+        r"(?:\b(?:the\s+)?(?:very\s+)?(?P<w>beginning|start|end|middle)\s+of\s+(?:the\s+)?"
+        r"|\b(?:the\s+)?(?P<a>early|mid|late|earlier|later)(?:-|\s+)|\b(?P<m>mid)-?)$", re.I)
     cue_alt = _alt(c.rstrip("-") for c in raw["month_cues"])
     month_cue_re = re.compile(rf"\b(?:{cue_alt})(?:\s+|-)$", re.I)
     return _Lex(
