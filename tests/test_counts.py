@@ -63,6 +63,9 @@ def _counts_of(annotate, lex, text):
     ("The boy was one of three teens hospitalized after the crash.", {("injured", 3)}),
     # a reduced relative parsed as the main verb (the real predicate follows with no subject)
     ("A college athlete shot twice on Friday is expected to recover.", {("shot", 1)}),
+    # lives claimed, taken or cost are killings
+    ("The shooting claimed the life of a 19-year-old man.", {("killed", 1)}),
+    ("The attack cost 12 lives.", {("killed", 12)}),
 ])
 def test_count_statements(annotate, lex, text, expected):
     assert _counts_of(annotate, lex, text) == expected

@@ -135,6 +135,11 @@ def test_launched_strikes_share_the_verbs_day(annotate, kb):
     assert [e.date.start for e in res if e.type == "ASSAULT"] == ["2021-06-04"]
 
 
+def test_a_when_clause_shares_its_verbs_day(annotate, kb):
+    _, _, res = _events(annotate, kb, "The family had returned home on Friday when two robbers ambushed them.")
+    assert _by_trigger(res, "ambushed").date.start == "2021-06-04"
+
+
 def test_rule_own_expression(annotate, kb):
     ann, raw, res = _events(annotate, kb, "Rebels shelled the village on Friday.")
     e = _by_trigger(raw, "shelled")

@@ -249,6 +249,21 @@ def _victims(word, lex):
     return None
 
 
+def _lives_taken(word, lex) -> list[CountStatement]:
+    """"claimed the life of a 17-year-old", "took the lives of two men", "cost 12 lives": killed."""
+    if word.lemma_.lower() not in lex.life_verbs:
+        return []
+    life = next((c for c in word.children if c.dep_ == "dobj" and c.lemma_.lower() in lex.life_nouns), None)
+    if life is None or any(c.lower_ == "own" for c in life.children):
+        return []                    # "took his own life" is _self_inflicted's
+    of = next((c for c in life.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    victim = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    count = victims_count(victim, lex) if victim is not None else _one_member(life, lex)
+    if count is None or (victim is None and life.tag_ != "NNS"):
+        return []
+    return [CountStatement(FATAL, count, word.i, victim.i if victim is not None else life.i)]
+
+
 def _self_inflicted(word, lex) -> list[CountStatement]:
     """"before turning the gun on herself", "took his own life": the shooter's own death, one more killed."""
     lemma = word.lemma_.lower()
@@ -362,6 +377,7 @@ def count_statements(sent, lex) -> list[CountStatement]:
         out.extend(_in_care(word, lex))
         out.extend(_charged(word, lex))
         out.extend(_self_inflicted(word, lex))
+        out.extend(_lives_taken(word, lex))
         kind = kind_of(word, lex)
         if kind is None:
             continue

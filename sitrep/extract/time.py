@@ -66,6 +66,25 @@ def link_time(tokens, head, main, timex_heads_, name_heads=frozenset(), triggers
     anchors = {t.i for t in tokens}
     if head is not None and any(takes_clause_time(t, head) for t in tokens):
         anchors.add(head.i)
+    found = _nearest_time(anchors, main, sent, timex_heads_, name_heads, triggers)
+    clause = head if head is not None else main
+    if found is None and _when_clause(clause):
+        # "had returned home on Nov. 14 when robbers ambushed them": the when-clause shares its verb's time
+        found = _nearest_time({clause.head.i}, main, sent, timex_heads_, name_heads, triggers)
+    return found
+
+
+WHEN_MARKS = frozenset({"when", "as", "while"})
+
+
+def _when_clause(verb) -> bool:
+    """An adverbial clause of time on another verb ("... when robbers ambushed them")."""
+    return verb.dep_ == "advcl" and any(c.dep_ in ("mark", "advmod") and c.lower_ in WHEN_MARKS and c.i < verb.i
+                                        for c in verb.children)
+
+
+def _nearest_time(anchors, main, sent, timex_heads_, name_heads, triggers) -> Timex | None:
+    """The time expression whose head reaches one of ``anchors`` first (see ``link_time``)."""
     best = None
     for tx, root in timex_heads_:
         if not (sent.start <= root.i < sent.end):

@@ -156,6 +156,8 @@ class Casualties:
     face_verbs: frozenset[str] = frozenset()
     reflexives: frozenset[str] = frozenset()
     weapon_nouns: frozenset[str] = frozenset()
+    life_verbs: frozenset[str] = frozenset()
+    life_nouns: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -173,7 +175,8 @@ def load_casualties(path: Path | None = None) -> Casualties:
                       nobody=fs("nobody"), care_nouns=fs("care_nouns"), suffer_verbs=fs("suffer_verbs"),
                       treat_verbs=fs("treat_verbs"), incident_nouns=fs("incident_nouns"),
                       series_nouns=fs("series_nouns"), charge_nouns=fs("charge_nouns"), face_verbs=fs("face_verbs"),
-                      reflexives=fs("reflexives"), weapon_nouns=fs("weapon_nouns"))
+                      reflexives=fs("reflexives"), weapon_nouns=fs("weapon_nouns"),
+                      life_verbs=fs("life_verbs"), life_nouns=fs("life_nouns"))
 
 
 @dataclass
