@@ -109,3 +109,18 @@ def test_an_attempted_act_is_the_act(run):
     # PLOVER codes an attempt as the event itself (CAMEO 185 "attempt to assassinate" is an assault)
     assert _one(run("Gunmen tried to storm the police station on Monday."), "ASSAULT").status == "reported"
     assert _one(run("Militants attempted to kill the governor last week."), "ASSAULT").status == "reported"
+
+
+@pytest.mark.parametrize("text", ["No one was arrested after the robbery at the gas station.",
+                                  "Police say nobody is in custody.",
+                                  "Officers arrested no one at the scene."])
+def test_an_arrest_of_nobody_did_not_happen(run, text):
+    assert _one(run(text), "COERCE").status == "denied"
+
+
+def test_an_attack_that_hurt_nobody_still_happened(run):
+    events = run("No one was arrested in the shooting on Elm Street, police said.")
+    assert _one(events, "ASSAULT").status == "reported"
+    # "taken into custody" is an arrest, of the people taken
+    ev = _one(run("Two men were taken into custody late Tuesday."), "COERCE")
+    assert ev.status == "reported" and ev.counts["arrested"].value == 2

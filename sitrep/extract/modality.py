@@ -65,6 +65,15 @@ def _wished(trigger) -> bool:
     return False
 
 
+NOBODY_DEPS = frozenset({"nsubj", "nsubjpass", "dobj"})
+NOBODY_WORDS = frozenset({"nobody", "noone", "none"})
+
+
+def _nobody(tok) -> bool:
+    """"no one", "nobody", "none": the participant who did or suffered it is nobody."""
+    return tok.lower_ in NOBODY_WORDS or (tok.lower_ == "one" and any(c.lower_ == "no" for c in tok.children))
+
+
 def _own_cue(tok, trig, speech_above: bool) -> str | None:
     """A status cue carried by the token itself (its auxiliaries, negation, marks)."""
     # negation first: "will not back down" is denied, not planned
@@ -110,7 +119,22 @@ def status_cue(trigger, trig, max_levels: int = 4) -> tuple[str, str | None]:
     return status, word
 
 
+def _nobody_taken(trigger, trig) -> bool:
+    """"No one was arrested", "police arrested nobody", "no one is in custody": an arrest or abduction
+    whose people are nobody did not happen (an attack that hurt nobody still did)."""
+    lemma = trigger.lemma_.lower()
+    hit = (trig.nouns if trigger.pos_ == "NOUN" else trig.verbs).get(lemma)
+    if not hit or hit[0] != "COERCE":
+        return False
+    clause = trigger
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "pobj" and trigger.head.head.lemma_ in ("be", "remain", "take"):
+        clause = trigger.head.head                   # "no one was in custody", "took nobody into custody"
+    return any(c.dep_ in NOBODY_DEPS and _nobody(c) for c in clause.children)
+
+
 def _status_cue(trigger, trig, max_levels: int = 4) -> tuple[str, str | None]:
+    if _nobody_taken(trigger, trig):
+        return "denied", None
     speech = _speech_above(trigger)
     tok = trigger
     levels = 0
