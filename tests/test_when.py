@@ -66,6 +66,8 @@ def test_an_age_and_a_clock_time_are_no_dates():
     ("The fire started June 15 near the mill.", "June 15", "2016-06-15", "2016-06-15"),
     ("The shooting happened this weekend, police say.", "this weekend", "2016-07-23", "2016-07-24"),
     ("Residents will march this weekend.", "this weekend", "2016-07-30", "2016-07-31"),
+    # a modal perfect ("may have been") is past: the weekend before, not the next
+    ("A feud may have been behind the shooting over the weekend.", "the weekend", "2016-07-23", "2016-07-24"),
 ])
 def test_relative_expressions_against_publication_and_tense(text, phrase, start, end):
     iv = _tx(text)[phrase].interval
