@@ -63,6 +63,9 @@ def _counts_of(annotate, lex, text):
     ("The boy was one of three teens hospitalized after the crash.", {("injured", 3)}),
     # a reduced relative parsed as the main verb (the real predicate follows with no subject)
     ("A college athlete shot twice on Friday is expected to recover.", {("shot", 1)}),
+    # incidents whose name counts their victims
+    ("The triple shooting left the block shaken.", {("shot", 3)}),
+    ("Neighbors were shocked by the apparent murder-suicide.", {("killed", 2)}),
     # lives claimed, taken or cost are killings
     ("The shooting claimed the life of a 19-year-old man.", {("killed", 1)}),
     ("The attack cost 12 lives.", {("killed", 12)}),

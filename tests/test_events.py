@@ -477,3 +477,12 @@ def test_the_place_an_attack_noun_names_is_where_it_happened(annotate, kb):
     ann = annotate("Ministers discussed the shelling of Kafr Nabl, which killed five civilians.")
     shelling = [e for e in extract_events(ann, kb) if e.type == "ASSAULT"]
     assert shelling and shelling[0].location_text == "Kafr Nabl"
+
+
+def test_a_definite_event_in_a_charge_is_told_not_alleged(annotate):
+    kb = KnowledgeBase.load()
+    events = extract_events(annotate("Police charged a teenager in the March 3 stabbing outside the mall."), kb)
+    assert {e.type for e in events} >= {"ACCUSE", "ASSAULT"}
+    # an act alleged of someone is no event of its own
+    events = extract_events(annotate("The council member was accused of bribing two officials."), kb)
+    assert "ASSAULT" not in {e.type for e in events} and len(events) == 1

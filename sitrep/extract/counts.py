@@ -264,6 +264,23 @@ def _lives_taken(word, lex) -> list[CountStatement]:
     return [CountStatement(FATAL, count, word.i, victim.i if victim is not None else life.i)]
 
 
+def _named_by_multiple(word, lex) -> list[CountStatement]:
+    """"the double homicide" (2 killed), "a triple shooting" (3 shot), "a murder-suicide" (at least 2
+    killed): incidents whose name counts their victims."""
+    lemma = word.lemma_.lower()
+    kind = lex.multiple_nouns.get(lemma)
+    if kind is not None and word.pos_ == "NOUN":
+        for c in word.children:
+            n = lex.multiples.get(c.lower_) if c.dep_ in ("amod", "compound", "nmod") else None
+            if n:
+                return [CountStatement(kind, Count(value=n, min=n, max=n), word.i, None)]
+    pair = lex.murder_suicide
+    if len(pair) == 2 and lemma == pair[1] and any(
+            c.lemma_.lower() == pair[0] and c.dep_ in ("compound", "amod", "nmod") for c in word.children):
+        return [CountStatement(FATAL, Count(value=2, min=2, max=2, qualifier="at least"), word.i, None)]
+    return []
+
+
 def _self_inflicted(word, lex) -> list[CountStatement]:
     """"before turning the gun on herself", "took his own life": the shooter's own death, one more killed."""
     lemma = word.lemma_.lower()
@@ -378,6 +395,7 @@ def count_statements(sent, lex) -> list[CountStatement]:
         out.extend(_charged(word, lex))
         out.extend(_self_inflicted(word, lex))
         out.extend(_lives_taken(word, lex))
+        out.extend(_named_by_multiple(word, lex))
         kind = kind_of(word, lex)
         if kind is None:
             continue

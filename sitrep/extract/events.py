@@ -151,6 +151,19 @@ def build_triggers_cached():
     return build_triggers()
 
 
+PRESUPPOSING_DETS = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her"})
+
+
+def _presupposed(tok) -> bool:
+    """A definite or dated event noun in a prepositional phrase is taken as given, not as what is alleged:
+    "charged in the April 16 shooting", "arrested over the killing" tell of a shooting and a killing (the
+    accusation is about who did it), whereas "accused of bombing the mosque" asserts no bombing."""
+    if tok.pos_ != "NOUN" or tok.dep_ != "pobj":
+        return False
+    return any((c.dep_ in ("det", "poss") and c.lower_ in PRESUPPOSING_DETS) or c.ent_type_ == "DATE"
+               for c in tok.children)
+
+
 def _in_complement_of(tok, gov) -> bool:
     """True when ``tok`` sits in the argument structure under ``gov`` (not a separate adjunct clause):
     objects, infinitival or "that" complements, "for X to Y" - not participial or "because" clauses."""
@@ -280,7 +293,8 @@ def _sentence_events(sent, trig, timex_heads, lex, type_model=None) -> list[_Can
     for c in cands:
         for a in c.tok.ancestors:
             g = by_tok.get(a.i)
-            if g is not None and g is not c and g.type in trig.absorbing_types and _in_complement_of(c.tok, a):
+            if g is not None and g is not c and g.type in trig.absorbing_types and _in_complement_of(c.tok, a) \
+                    and not (g.type == "ACCUSE" and _presupposed(c.tok)):
                 c.absorbed = True
                 g.inner.append(c)
                 if g.mode is None and g.type == "AGREE" and c.type == "AGREE":

@@ -158,6 +158,9 @@ class Casualties:
     weapon_nouns: frozenset[str] = frozenset()
     life_verbs: frozenset[str] = frozenset()
     life_nouns: frozenset[str] = frozenset()
+    multiple_nouns: dict[str, str] = field(default_factory=dict)    # "shooting" -> shot
+    multiples: dict[str, int] = field(default_factory=dict)         # "triple" -> 3
+    murder_suicide: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -176,7 +179,10 @@ def load_casualties(path: Path | None = None) -> Casualties:
                       treat_verbs=fs("treat_verbs"), incident_nouns=fs("incident_nouns"),
                       series_nouns=fs("series_nouns"), charge_nouns=fs("charge_nouns"), face_verbs=fs("face_verbs"),
                       reflexives=fs("reflexives"), weapon_nouns=fs("weapon_nouns"),
-                      life_verbs=fs("life_verbs"), life_nouns=fs("life_nouns"))
+                      life_verbs=fs("life_verbs"), life_nouns=fs("life_nouns"),
+                      multiple_nouns={str(k).lower(): str(v) for k, v in (raw.get("multiple_nouns") or {}).items()},
+                      multiples={str(k).lower(): int(v) for k, v in (raw.get("multiples") or {}).items()},
+                      murder_suicide=tuple(str(w).lower() for w in raw.get("murder_suicide") or ()))
 
 
 @dataclass
