@@ -67,3 +67,9 @@ def test_whom_an_accusation_blames_is_a_perpetrator_of_the_attack(annotate, kb):
     assert blamed and blamed[0].attributed_by == "Witnesses" and blamed[0].country == "SYR"
     assert not any(a.text == "Shells" for a in attack.actors)       # a munition is not who fired it
     assert [e.type for e in evs].count("ACCUSE") == 1
+
+
+def test_whoever_dies_is_a_target_and_where_is_no_actor(annotate, kb):
+    evs = _events(annotate, kb, "Officer Daniel Reyes died at Mercy Regional Medical Center on Sunday.")
+    died = next(e for e in evs if e.trigger == "died")
+    assert _roles(died) == {("Daniel Reyes", "target")} or _roles(died) == {("Officer Daniel Reyes", "target")}

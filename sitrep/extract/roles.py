@@ -104,6 +104,7 @@ class Found:
     verb: object | None             # the governing verb, when the clause head is one
     event_nouns: frozenset
     light_verbs: frozenset
+    undergo_verbs: frozenset = frozenset()
     sources: list = field(default_factory=list)
     targets: list = field(default_factory=list)
 
@@ -166,9 +167,15 @@ def _noun_participle_agent(f: Found) -> None:
                         f.sources += [x for x in g.children if x.dep_ == "pobj"]
 
 
+def _undergoer_subject(f: Found) -> None:
+    """"Hart died at the hospital", "the boy survived": the subject of a verb of undergoing is the target."""
+    if f.own_verb and f.verb.lemma_.lower() in f.undergo_verbs:
+        f.targets += [ch for ch in f.verb.children if ch.dep_ in SUBJ_DEPS and ch not in f.tokens][:1]
+
+
 def _verb_subject(f: Found) -> None:
     """"Gunmen attacked ...": the subject of the event's own verb (not the trigger itself)."""
-    if f.own_verb and not f.sources:
+    if f.own_verb and not f.sources and f.verb.lemma_.lower() not in f.undergo_verbs:
         f.sources += [ch for ch in f.verb.children if ch.dep_ in SUBJ_DEPS and ch not in f.tokens][:1]
 
 
@@ -191,8 +198,8 @@ def _verb_object(f: Found) -> None:
 def _verb_target_phrase(f: Found) -> None:
     """"fired on X", "clashed with X": a prepositional object of a verbal trigger; "retaliated with an
     offensive against X" reaches through the event noun."""
-    if f.verb is None or f.tok.i != f.verb.i:
-        return
+    if f.verb is None or f.tok.i != f.verb.i or f.verb.lemma_.lower() in f.undergo_verbs:
+        return                       # "died at United Hospital Center": a place, not a target
     for ch in f.verb.children:
         if ch.dep_ != "prep" or ch.lower_ not in TARGET_PREPS:
             continue
@@ -271,7 +278,7 @@ def _owner_or_addressee(f: Found) -> None:
 
 
 ROLE_RULES = (_noun_possessor, _noun_actor_modifier, _noun_by_phrase, _noun_against_phrase,
-              _noun_participle_agent, _verb_subject, _verb_agent, _verb_object, _verb_target_phrase,
+              _noun_participle_agent, _undergoer_subject, _verb_subject, _verb_agent, _verb_object, _verb_target_phrase,
               _speaker_for_pronoun, _request_addressee, _inherited_subject, _meeting_in_circumstance,
               _owner_or_addressee)
 
@@ -280,7 +287,7 @@ def participants(tok, tokens, type_: str, end_i: int, head, trig) -> list[Actor]
     """Source and target actors of one trigger (``tok``, of the merged ``tokens``), by ``ROLE_RULES``."""
     verb = head if head is not None and head.pos_ in ("VERB", "AUX") else None
     f = Found(tok=tok, tokens=list(tokens), type=type_, end_i=end_i, verb=verb,
-              event_nouns=frozenset(trig.nouns), light_verbs=trig.light_verbs)
+              event_nouns=frozenset(trig.nouns), light_verbs=trig.light_verbs, undergo_verbs=trig.undergo_verbs)
     for rule in ROLE_RULES:
         rule(f)
     actors, seen = [], set()

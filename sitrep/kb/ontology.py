@@ -58,6 +58,7 @@ class Triggers:
     deontic_aux: frozenset[str] = frozenset()
     cameo: "CameoLexicon | None" = None   # second lexicon for words the lists above lack (None: not used)
     cameo_alone: bool = False            # True: CAMEO is the only typing lexicon (evaluation), not a fallback
+    undergo_verbs: frozenset[str] = frozenset()   # "X died": the subject is the target
 
 
 @dataclass(frozen=True)
@@ -330,6 +331,7 @@ def build_triggers(path: Path | None = None) -> Triggers:
         count_verbs=count_verbs,
         count_nouns=fs(raw.get("count_nouns")),
         place_nouns=fs(raw.get("place_nouns")),
+        undergo_verbs=fs(raw.get("undergo_verbs")),
         deontic_aux=fs(mod.get("deontic_aux")),
         object_cues={v.lower(): {o.lower(): _split(tm) for o, tm in (objs or {}).items()}
                      for v, objs in (raw.get("object_cues") or {}).items()},
