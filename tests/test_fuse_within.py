@@ -90,3 +90,14 @@ def test_two_towns_of_one_report_are_two_strikes():
     b = ev("b", 200, place=town_b)          # also undated, 6 km away: another strike
     c = ev("c", 300, place=province)        # "in Idlib": agrees with the first
     assert groups([a, b, c]) == [["d:a", "d:c"], ["d:b"]]
+
+
+def test_victims_named_one_at_a_time_are_one_shooting_two_shooters_are_two():
+    def person(name, role):
+        return Actor(name=name, text=name, role=role)
+    hart = ev("hart", 10, date=day("2019-05-05"), place=DAYTON, actors=[person("Ann Hart", "target")])
+    swiger = ev("swiger", 200, date=day("2019-05-05"), place=DAYTON, actors=[person("Fred Swiger", "target")])
+    assert groups([hart, swiger]) == [["d:hart", "d:swiger"]]
+    by_a = ev("a", 10, date=day("2019-05-05"), place=DAYTON, actors=[person("Tom Reed", "source")])
+    by_b = ev("b", 200, date=day("2019-05-05"), place=DAYTON, actors=[person("Joe Mack", "source")])
+    assert groups([by_a, by_b]) == [["d:a"], ["d:b"]]

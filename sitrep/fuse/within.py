@@ -103,9 +103,19 @@ def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules) -> bool:
             return False
         if x.mode != m.mode and {x.mode, m.mode} <= rules.distinct_modes:
             return False      # an air strike and a shelling told apart in one report are two attacks
-        if actors_conflict(x.actors, m.actors, symmetric):
+        if _conflict_in_report(x, m, physical, symmetric):
             return False
     return True
+
+
+def _conflict_in_report(x: EventMention, m: EventMention, physical: bool, symmetric: bool) -> bool:
+    """Within one report a shooting's sentences name its victims one at a time ("Muller shot Hart", "the
+    Swigers were shot"): different targets are one happening's. Only different perpetrators tell two
+    attacks apart; other acts compare all their participants (``actors_conflict``)."""
+    if not physical:
+        return actors_conflict(x.actors, m.actors, symmetric)
+    return actors_conflict([a for a in x.actors if a.role == "source"],
+                           [a for a in m.actors if a.role == "source"], symmetric)
 
 
 def group_report(mentions: list[EventMention], rules: FusionRules, title_end: int = 0) -> list[ReportEvent]:
