@@ -126,6 +126,20 @@ def test_conflicting_actors_do_not_merge():
     assert len(out) == 1
 
 
+def test_reports_naming_different_victims_of_one_attack_merge():
+    docs = [doc("a", "A", "2020-03-01"), doc("b", "B", "2020-03-01")]
+    one = Actor("Leila Haddad", "Leila Haddad", None, "CVL", "target")
+    other = Actor("Omar Saleh", "Omar Saleh", None, "CVL", "target")
+    out = fuse([ev("a1", "a", date=day("2020-02-27"), place=SARAQIB, actors=[one]),
+                ev("b1", "b", date=day("2020-02-27"), place=SARAQIB, actors=[other])], docs, CFG)
+    assert len(out) == 1
+    # talks with different counterparts stay apart
+    out = fuse([ev("a1", "a", type_="CONSULT", date=day("2020-02-27"), place=MOSCOW, actors=[RUS, TUR]),
+                ev("b1", "b", type_="CONSULT", date=day("2020-02-27"), place=MOSCOW,
+                   actors=[RUS, Actor("Iran", "Iranian", "IRN", "GOV", "target")])], docs, CFG)
+    assert len(out) == 2
+
+
 def test_symmetric_types_ignore_roles_but_not_different_pairs():
     a = [Actor("Russia", "Russia", "RUS", "GOV", "source"), Actor("Turkey", "Turkey", "TUR", "GOV", "target")]
     b = [Actor("Turkey", "Turkey", "TUR", "GOV", "source"), Actor("Russia", "Russia", "RUS", "GOV", "target")]

@@ -67,6 +67,20 @@ def _query_cells(place: Place | None, deg: float, soft: bool) -> list | None:
     return cells + [("coarse", place.country), ("coarse", None), None]
 
 
+def _sources(m: EventMention) -> list:
+    return [a for a in m.actors if a.role == "source"]
+
+
+def participants_conflict(x: EventMention, m: EventMention, rules: FusionRules) -> bool:
+    """Whether two reports' participants rule out one happening. Reports of one shooting or strike name
+    different victims (one the dead, another the wounded, a third only "a bystander"), so for physical
+    happenings of one type only different perpetrators conflict; other acts compare every participant
+    (``actors_conflict``). Measured on the GVA dev incidents: merged 63 -> 71 of 156, blobs 0 -> 0."""
+    if x.type == m.type and m.type in rules.retold_types:
+        return actors_conflict(_sources(x), _sources(m), False)
+    return actors_conflict(x.actors, m.actors, m.type in rules.symmetric or x.type in rules.symmetric)
+
+
 class ClusterIndex:
     """Clusters with their blocking indexes."""
 
@@ -95,8 +109,7 @@ class ClusterIndex:
         soft = m.type in rules.place_soft and all(x.type in rules.place_soft for x in c.members)
         if not places_ok and not soft:          # cheapest decisive test first
             return False
-        symmetric = m.type in rules.symmetric
-        if any(actors_conflict(x.actors, m.actors, symmetric or x.type in rules.symmetric) for x in c.members):
+        if any(participants_conflict(x, m, rules) for x in c.members):
             return False
         shared = any(share_actor(x.actors, m.actors) for x in c.members)
         if not places_ok and not shared:
