@@ -200,6 +200,14 @@ def test_institution_words_are_no_places_alone(kb, annotate):
     assert places.get("University") is None and places.get("Metro") is None
 
 
+def test_a_postal_code_alone_is_no_state_but_qualifies_a_town(kb, annotate):
+    ann = annotate("Reporters were live from Glendale for Today in LA on Sunday.")
+    assert all(m.text != "LA" or m.place is None for m in document_places(ann, kb).mentions)
+    ann = annotate("Police in Shreveport, LA said two men were shot on Sunday.")
+    places = {m.text: m.place for m in document_places(ann, kb).mentions}
+    assert places["Shreveport"].admin1 == "Louisiana"
+
+
 def test_a_state_is_refined_to_the_main_town_inside_it(kb, annotate):
     ann = annotate("Body found\n\nGARY, Ind. — A woman was found dead Saturday in northwest Indiana, "
                    "officers said.")

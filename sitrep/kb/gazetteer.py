@@ -150,6 +150,7 @@ class Gazetteer:
         self.curated_names: set[str] = set()        # curated road names (M4): patterns whatever their length
         self.not_patterns: set[str] = set()
         self.not_places: set[str] = set()           # English words that are also place names, alone
+        self.postal_codes: set[str] = set()         # "LA", "MO": a state only after a town ("Shreveport, LA")
         self.demonyms: set[str] = set()
         self._admin_features: list[dict] | None = None
         self.fallback: dict[str, list[int]] = {}    # county names without "County": only when nothing else
@@ -226,6 +227,8 @@ class Gazetteer:
             cc, code, name = r["cc"], r["admin1"], r["name"]
             if r["level"] == "1":
                 admin1_names[(cc, code)] = name
+                if cc == "US" and len(code) == 2 and code.isalpha():
+                    self.postal_codes.add(code)     # GeoNames' US admin1 codes are the postal codes
                 e = Entry(f"geonames:{cc}.{code}", name, float(r["lat"]), float(r["lon"]), countries.get(cc),
                           name, "A.ADM1", "province", 0, "admin1", cc, code)
                 self._add(e)
@@ -363,6 +366,7 @@ class Gazetteer:
         for abbr, code in (data.get("us_state_abbreviations") or {}).items():
             if f"geonames:US.{code}" in self.by_id:
                 self.add_alias(abbr, f"geonames:US.{code}")
+
         for p in data.get("places", []) or []:          # user places: id, name, lat, lon, ...
             self._add_user_place(p, path)
 

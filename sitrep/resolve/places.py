@@ -223,6 +223,8 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
     units: dict[str, _Unit] = {}
     for start, end, text in spans:
         t, hint = _clean(text, doc_text, start, end, gaz)
+        if t in gaz.postal_codes and not doc_text[max(0, start - 2):start].endswith(", "):
+            continue                     # "Today in LA": Los Angeles or Louisiana; a postal code alone says neither
         if not t or gaz.is_demonym(t) or gaz.is_generic(t) or (not t.isupper() and (
                 t.lower() in common_words() or (len(norm(t).replace(" ", "")) < 3 and not t.endswith(".")))):
             continue                     # "Has" in a headline's title case is a verb; "Al" is no name
