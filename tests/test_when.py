@@ -98,6 +98,9 @@ def test_a_holiday_naming_an_occasion_only_places_it_around_the_day():
     assert (iv.start, iv.end, iv.precision) == ("2016-10-28", "2016-11-01", "week")
     iv = _tx("He was charged in the Halloween shooting.", "2016-11-02")["Halloween"].interval
     assert (iv.start, iv.end) == ("2016-10-31", "2016-10-31")
+    # a headline's title case names the occasion too
+    iv = _tx("Two Women Killed at Halloween Party in Newburgh", "2016-10-30")["Halloween"].interval
+    assert (iv.start, iv.precision) == ("2016-10-28", "week")
 
 
 def test_fourth_of_july_is_a_day():

@@ -1442,8 +1442,8 @@ def _h_holiday(ctx, m):
 def _occasion(ctx, c: _Cand, end: int) -> _Cand:
     """"a Halloween party", "the Christmas holidays": a holiday naming an occasion only places it around
     the day (the days before it and the day after, precision week); "the Halloween shooting" is the day."""
-    nxt = re.match(r"\s+([a-z]+)", ctx.text[end:end + 20])
-    if c.iv is None or not nxt or nxt.group(1) not in ctx.lex.raw.get("occasion_nouns", ()):
+    nxt = re.match(r"\s+([A-Za-z]+)", ctx.text[end:end + 20])     # "Halloween Party" in a headline too
+    if c.iv is None or not nxt or nxt.group(1).lower() not in ctx.lex.raw.get("occasion_nouns", ()):
         return c
     lo, hi = c.iv[0] - timedelta(days=3), c.iv[1] + timedelta(days=1)
     return replace(c, iv=(lo, hi), precision="week")
