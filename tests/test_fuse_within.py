@@ -71,6 +71,15 @@ def test_arrests_of_the_report_are_counted_with_its_attack():
     assert reps[0].counts["arrested"].value == 2 and reps[1].type == "COERCE"
 
 
+def test_arrests_go_to_the_reports_main_attack_not_its_first_mention():
+    headline = ev("h", 0, counts={})                                       # "Suspect in shooting arrested"
+    older = ev("o", 100, date=day("2012-01-08", "explicit"), counts={})     # "the 2012 shooting"
+    main = ev("m", 300, date=day("2019-03-12"), counts={"injured": 4})      # "four people were wounded"
+    arrest = ev("b", 500, "COERCE", date=day("2019-05-02"), counts={"arrested": 1})
+    reps = linked_arrests([representative(g, RULES) for g in group_report([headline, older, main, arrest], RULES)])
+    assert [r.id for r in reps if "arrested" in r.counts and r.type == "ASSAULT"] == ["d:m"]
+
+
 def test_two_happenings_of_one_report_never_fuse_across_reports():
     docs = [Document(id="d", path="d.txt", text="x", outlet="A", published=Published(PUB, "day", "stated")),
             Document(id="e", path="e.txt", text="y", outlet="B", published=Published(PUB, "day", "stated"))]

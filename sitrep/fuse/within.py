@@ -183,14 +183,22 @@ def representative(group: ReportEvent, rules: FusionRules) -> EventMention:
                    location=report_place(ms, rules), actors=actors, counts=report_counts(ms))
 
 
+def _harm(r: EventMention) -> int:
+    return sum(r.counts[k].value for k in ("killed", "injured") if k in r.counts)
+
+
 def linked_arrests(reps: list[EventMention]) -> list[EventMention]:
-    """People arrested or charged in a report of one attack are that attack's arrests: the report's first
-    attack takes the largest arrest count of the report's other events (dated on or after it) when it
-    states none of its own (Gun Violence Archive and ACLED-style records count arrests with the incident)."""
+    """People arrested or charged in a report of one attack are that attack's arrests: the report's main
+    attack (most killed and injured; the first on a tie, so a headline restating it or a background
+    shooting does not take them) takes the largest arrest count of the report's other events (dated on
+    or after it) when it states none of its own (Gun Violence Archive and ACLED-style records count
+    arrests with the incident)."""
     attacks = [r for r in reps if r.type == "ASSAULT"]
-    if not attacks or "arrested" in attacks[0].counts:
+    if not attacks:
         return reps
-    main = attacks[0]
+    main = max(attacks, key=_harm)           # the report's attack with the most victims (first on a tie)
+    if "arrested" in main.counts:
+        return reps
     start = (day_range(main.date) or (0, 0))[0]
     found: list[Count] = [r.counts["arrested"] for r in reps if r is not main and "arrested" in r.counts
                           and r.type != "ASSAULT" and (day_range(r.date) or (start, start))[1] >= start]
