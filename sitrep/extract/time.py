@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from sitrep.extract.syntax import sent_of
 from sitrep.records import Annotation, Timex
 
 # dependency labels through which a trigger noun is its clause verb's own argument (subject, object,
@@ -62,7 +63,7 @@ def link_time(tokens, head, main, timex_heads_, name_heads=frozenset(), triggers
     "Rebels shelled the town on Tuesday" -> "Tuesday"; "a strike launched on May 2" -> "May 2" (a participle
     on a noun is passed); "the September 2018 X agreement" -> not the agreement's events' date; "charged
     over the April 16 shooting" -> the shooting's date, not the charge's."""
-    sent = _sent_of(main)
+    sent = sent_of(main)
     anchors = {t.i for t in tokens}
     if head is not None and any(takes_clause_time(t, head) for t in tokens):
         anchors.add(head.i)
@@ -120,15 +121,6 @@ def governor(root):
             return cur
     return None
 
-
-def _sent_of(tok):
-    """The sentence of a token as the span of its dependency tree (``Token.sent`` scans the document)."""
-    cur = tok
-    for _ in range(200):
-        if cur.head.i == cur.i:
-            break
-        cur = cur.head
-    return tok.doc[cur.left_edge.i:cur.right_edge.i + 1]
 
 
 @lru_cache(maxsize=1)
