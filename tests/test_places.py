@@ -329,3 +329,17 @@ def test_long_vowel_spellings_are_one_transliteration(kb, annotate):
     ann = annotate("Warplanes struck the town of Jayrud on Saturday, killing a doctor.")
     places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
     assert places["Jayrud"] is not None and places["Jayrud"].gazetteer_id == "ocha:C2387"
+
+
+def test_the_golan_heights_is_quneitras_plateau_not_an_iranian_village(kb, annotate):
+    ann = annotate("Shells fired from the Golan Heights hit a training camp on Sunday, and more fell on the Golan.")
+    places = [m.place for m in resolve_place_mentions(ann, kb) if m.place]
+    assert places and all(p.gazetteer_id == "sitrep:golan-heights" for p in places)
+    assert places[0].admin1 == "Quneitra" and places[0].country == "SYR"
+
+
+def test_tel_abyad_is_the_syrian_border_town_not_its_turkish_neighbour(kb, annotate):
+    # GeoNames files "Tel Abyad" as an alternate name of Akcakale across the border
+    ann = annotate("Kurdish fighters took the border town of Tel Abyad on Monday after days of clashes.")
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert places["Tel Abyad"] is not None and places["Tel Abyad"].gazetteer_id == "ocha:C5792"
