@@ -292,3 +292,54 @@ def test_a_capital_abroad_does_not_pull_syrian_towns_to_its_neighbourhood(kb, an
     places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
     assert places["Damascus"].country == "SYR"
     assert places["Washington"].gazetteer_id == "geonames:4140963"      # the city, not the state
+
+
+def test_world_regions_are_areas_without_a_country_not_small_towns(kb, annotate):
+    # Levant (Maine) and Middle East (Maryland) are towns too: the region is meant
+    ann = annotate("Diplomats from across the Middle East met on Monday to discuss the war in the Levant.")
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb) if m.place}
+    for name in ("Middle East", "Levant"):
+        p = next(p for t, p in places.items() if name in t)
+        assert p.precision == "area" and p.country is None and p.gazetteer_id.startswith("sitrep:region-")
+    me = next(p for t, p in places.items() if "Middle East" in t)
+    assert 20 < me.lat < 40 and 30 < me.lon < 55
+
+
+def test_every_world_region_names_a_source_and_known_members(gaz):
+    import csv
+    with open(PLACES_DIR / "world_regions.tsv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert rows
+    countries = {e.cc for e in gaz.entries if e.kind == "country"}
+    for r in rows:
+        assert r["source"].strip(), r["id"]
+        assert set(r["members"].split("|")) <= countries, r["id"]
+
+
+def test_qalamoun_is_the_mountain_area_north_of_damascus_not_the_lattakia_village(kb, annotate):
+    # OCHA has a village Qalmun in Lattakia; the press's Qalamoun is the range in Rural Damascus
+    ann = annotate("Fighters clashed on the Qalamoun barrens on Tuesday, and the army shelled hideouts in Qalamoun.")
+    places = [m.place for m in resolve_place_mentions(ann, kb) if m.place]
+    assert places and all(p.gazetteer_id == "sitrep:qalamoun-mountains" for p in places)
+    assert places[0].admin1 == "Rural Damascus" and places[0].precision == "area"
+
+
+def test_long_vowel_spellings_are_one_transliteration(kb, annotate):
+    # "ay" and "i" both write the Arabic long vowel: Jayrud is OCHA's Jirud
+    ann = annotate("Warplanes struck the town of Jayrud on Saturday, killing a doctor.")
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert places["Jayrud"] is not None and places["Jayrud"].gazetteer_id == "ocha:C2387"
+
+
+def test_the_golan_heights_is_quneitras_plateau_not_an_iranian_village(kb, annotate):
+    ann = annotate("Shells fired from the Golan Heights hit a training camp on Sunday, and more fell on the Golan.")
+    places = [m.place for m in resolve_place_mentions(ann, kb) if m.place]
+    assert places and all(p.gazetteer_id == "sitrep:golan-heights" for p in places)
+    assert places[0].admin1 == "Quneitra" and places[0].country == "SYR"
+
+
+def test_tel_abyad_is_the_syrian_border_town_not_its_turkish_neighbour(kb, annotate):
+    # GeoNames files "Tel Abyad" as an alternate name of Akcakale across the border
+    ann = annotate("Kurdish fighters took the border town of Tel Abyad on Monday after days of clashes.")
+    places = {m.text: m.place for m in resolve_place_mentions(ann, kb)}
+    assert places["Tel Abyad"] is not None and places["Tel Abyad"].gazetteer_id == "ocha:C5792"

@@ -158,6 +158,14 @@ def test_rule_own_period(annotate, kb):
     assert date_rule(e, ann, raw) == "own period" and (d.start, d.end) == ("2021-05-07", "2021-06-07")
 
 
+def test_rule_own_period_in_hours_reaches_back_by_days(annotate, kb):
+    ann, raw, res = _events(annotate, kb, "Rebels shelled three villages in the past 24 hours, a monitor said.")
+    e = _by_trigger(raw, "shelled")
+    d = event_date(e, ann, raw)
+    assert date_rule(e, ann, raw) == "own period"
+    assert (d.start, d.end, d.precision) == ("2021-06-06", "2021-06-07", "day")
+
+
 def test_rule_sentence_but_not_a_statements_day(annotate, kb):
     ann, raw, res = _events(annotate, kb, "Three farmers were wounded by a landmine, police said Sunday.")
     e = _by_trigger(raw, "wounded")

@@ -108,7 +108,7 @@ class Entry(NamedTuple):
     feature: str                 # GeoNames class.code or AREA / ROUTE
     precision: str
     population: int = 0
-    kind: str = "city"           # country | admin1 | admin2 | city | ocha | ocha_admin | area | route
+    kind: str = "city"           # country | admin1 | admin2 | city | ocha | ocha_admin | area | route | continent | region
     cc: str | None = None        # ISO alpha-2
     admin1_code: str | None = None
 
@@ -222,6 +222,7 @@ class Gazetteer:
             e = Entry(f"geonames:{r['geonameid']}", r["name"], float(r["lat"]), float(r["lon"]), None, None,
                       "L.CONT", "area", 0, "continent")
             self._add(e)
+        self._load_regions(PLACES_DIR / "world_regions.tsv")
         admin1_names: dict[tuple[str, str], str] = {}
         for r in _tsv(PLACES_DIR / "world_admin.tsv"):
             cc, code, name = r["cc"], r["admin1"], r["name"]
@@ -263,6 +264,20 @@ class Gazetteer:
                 capital[e.cc] = i
         for i in capital.values():
             self.entries[i] = self.entries[i]._replace(feature="P.PPLC")
+
+    def _load_regions(self, path: Path) -> None:
+        """World macro-regions (Middle East, Levant, Sahel): areas of several countries, so precision "area"
+        and no country. Named they must beat the small towns that share the name (Levant, Maine; Middle East,
+        Maryland). The point is the mean of the member countries' points, the membership the file's fact."""
+        points = {e.cc: (e.lat, e.lon) for e in self.entries if e.kind == "country"}
+        for r in _tsv(path):
+            pts = [points[m] for m in r["members"].split("|") if m in points]
+            if not pts:
+                raise ValueError(f"{path}: region {r['id']}: none of its members is a known country")
+            lat = round(sum(p[0] for p in pts) / len(pts), 4)
+            lon = round(sum(p[1] for p in pts) / len(pts), 4)
+            e = Entry(f"sitrep:region-{r['id']}", r["name"], lat, lon, None, None, "L.RGN", "area", 0, "region")
+            self._add(e, aliases=[a for a in r["aliases"].split("|") if a])
 
     def _load_ocha(self) -> None:
         admin_names: dict[str, str] = {}

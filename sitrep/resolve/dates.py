@@ -78,17 +78,25 @@ def _lead_sentence(ann: Annotation, offset: int, others=()) -> tuple[int, int] |
 
 
 _DURATION = re.compile(r"^P(\d+)([DWMY])$")
+_HOURS = re.compile(r"^PT(\d+)H$")
 _DAYS = {"D": 1, "W": 7, "M": 31, "Y": 366}
 
 
 def _period_to_anchor(tx: Timex, anchor: str | None) -> DateInterval | None:
-    """"over the past month", "in the last three days": the period that ends at the anchor (publication)."""
+    """"over the past month", "in the last three days", "in the past 24 hours": the period that ends at the
+    anchor (publication); hours count as the days they reach back into (a monitor's 24-hour toll is of
+    the report's day and the day before)."""
     if tx.type != "DURATION" or not anchor or not re.search(r"\b(past|last|recent)\b", tx.text, re.I):
         return None
+    end = date.fromisoformat(anchor[:10])
+    h = _HOURS.match(tx.value or "")
+    if h:
+        days = -(-int(h.group(1)) // 24)
+        return DateInterval(start=(end - timedelta(days=days)).isoformat(), end=end.isoformat(),
+                            precision="day", basis="relative")
     m = _DURATION.match(tx.value or "")
     if not m:
         return None
-    end = date.fromisoformat(anchor[:10])
     start = end - timedelta(days=int(m.group(1)) * _DAYS[m.group(2)])
     return DateInterval(start=start.isoformat(), end=end.isoformat(),
                         precision={"D": "day", "W": "week", "M": "month", "Y": "year"}[m.group(2)],

@@ -4,6 +4,7 @@ An ordered table of small named rules (as ``sitrep.fuse.rules``); the first that
 a physical happening named only by its state or country is put in the document's main place when that
 place lies inside it. Extraction picks the span; this module decides what place the span means:
 
+- owned_place: a country's possessive owns the place named right after it ("in Syria's central Hama city");
 - own_mention: the span is a place mention of the document ("shelled Saraqeb");
 - mention_inside: the span holds place mentions ("a party at a lodge in Madisonville");
 - address_in_town: a street address, block, venue or neighbourhood is in the document's town, never at a
@@ -37,6 +38,43 @@ class PlaceQuery:
     @property
     def text(self) -> str:
         return self.ann.doc.text[self.span[0]:self.span[1]] if self.span else ""
+
+
+_POSSESSIVE_END = re.compile(r"(?:['’]s|s['’]?)$")
+# what may stand between a country's possessive and the place it owns: "Syria's central Hama city",
+# "Syria's largest city of Aleppo", "Syrias northern province of Idlib"
+_OWNED_GAP = re.compile(r"^[\s,]*(?:(?:the|a|an|its|of|[a-z][\w-]*)\s+){0,4}$")
+
+
+def _country_possessive(text: str, gaz) -> str | None:
+    """The country a possessive names ("Syria's", or "Syrias" where the apostrophe was lost in copying),
+    when the word itself is no place name ("Wales", "Honduras" stay)."""
+    t = text.strip()
+    m = _POSSESSIVE_END.search(t)
+    if m is None or any(c.entry.kind == "country" for c in gaz.candidate_entries(t, False)):
+        return None
+    stem = t[:m.start()]
+    return next((c.entry.country for c in gaz.candidate_entries(stem, False)
+                 if c.entry.kind == "country" and c.match in ("name", "alias")), None)
+
+
+def owned_place(q: PlaceQuery) -> Place | None:
+    """"a blast in Syria's central Hama city": a country's possessive the linker took for the place owns
+    the place named right after it, which is where the event was (the country alone says less)."""
+    if q.span is None:
+        return None
+    country = _country_possessive(q.text, q.kb.places)
+    if country is None:
+        return None
+    end = q.span[1]
+    for m in q.doc.mentions:
+        if m.start < end or m.place is None:
+            continue
+        if m.place.country == country and m.place.precision != "country" \
+                and _OWNED_GAP.match(q.ann.doc.text[end:m.start]):
+            return m.place
+        break
+    return None
 
 
 def own_mention(q: PlaceQuery) -> Place | None:
@@ -142,6 +180,7 @@ def main_place(q: PlaceQuery) -> Place | None:
 
 
 RULES: list[tuple[str, Callable[[PlaceQuery], Place | None]]] = [
+    ("owned_place", owned_place),
     ("own_mention", own_mention),
     ("mention_inside", mention_inside),
     ("address_in_town", address_in_town),

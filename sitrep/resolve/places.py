@@ -104,7 +104,7 @@ def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
     elif e.kind == "city":
         base = size + (0.5 if e.feature == "P.PPLC" else 0.0)    # "Washington" alone: the capital
     else:
-        base = {"continent": 4.5, "admin2": 2.0, "area": 3.0, "route": 3.0, "user": 3.0}.get(e.kind, 1.0)
+        base = {"continent": 4.5, "region": 4.5, "admin2": 2.0, "area": 3.0, "route": 3.0, "user": 3.0}.get(e.kind, 1.0)
     if c.match == "alias":
         base -= 1.0
     elif c.match == "skeleton":
@@ -122,10 +122,23 @@ def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ed|es|er|et|en|ez)\s+")
 
 
+# English spellings of one Arabic long vowel or diphthong (ي, و): Jayrud / Jirud, Qalamoun / Qalamun,
+# Mayadeen / Mayadin. Folded before spellings are compared, ordered longest first.
+_VOWEL_SPELLINGS = (("ay", "i"), ("ai", "i"), ("ei", "i"), ("ey", "i"), ("ee", "i"), ("ie", "i"),
+                    ("ou", "u"), ("oo", "u"), ("aa", "a"))
+
+
+def _fold_vowels(s: str) -> str:
+    for a, b in _VOWEL_SPELLINGS:
+        s = s.replace(a, b)
+    return s
+
+
 def _spelling_ratio(a: str, b: str) -> float:
-    """How close two spellings are, the Arabic article aside (Hasaka / Al-Hasakeh)."""
+    """How close two spellings are, the Arabic article and the spelling of long vowels aside
+    (Hasaka / Al-Hasakeh, Jayrud / Jirud)."""
     x, y = _ARTICLE.sub("", norm(a)), _ARTICLE.sub("", norm(b))
-    return difflib.SequenceMatcher(None, x, y).ratio()
+    return difflib.SequenceMatcher(None, _fold_vowels(x), _fold_vowels(y)).ratio()
 
 
 def _close_skeletons(cands: list[Candidate], lookup: str) -> list[Candidate]:
