@@ -27,8 +27,6 @@ import argparse
 import csv
 import importlib.util
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -101,7 +99,6 @@ def build_world(only_admin: bool = False) -> None:
     # name first, then of each Latin-script alternate name), so that loading needs no normalising
     import sys
     sys.path.insert(0, str(ROOT))
-    from sitrep.kb.gazetteer import norm
     # the city table itself is derived at run time from the installed package (sitrep.kb.geonames)
     n = len(cities)
     print(f"{n} GeoNames cities (the city table is derived at run time: sitrep/kb/geonames.py)")

@@ -141,7 +141,7 @@ def test_kill_9_then_rerun_gives_the_exports_of_an_uninterrupted_offline_run(cor
 
 
 def test_pool_workers_die_with_their_parent(tmp_path):
-    script = textwrap.dedent(f"""
+    script = textwrap.dedent("""
         import os, sys, time
         from concurrent.futures import ProcessPoolExecutor
         from sitrep.pipeline import _die_with_parent

@@ -546,7 +546,6 @@ def _find(nlp_doc, text: str, lex: CueLexicon, nominal: bool = False,
     direct = [q for q in quoted if q.words(text) >= MIN_DIRECT_WORDS or
               re.search(r"[.!?,]\s*$", text[q.start:q.end])]
     cues = _cue_tokens(nlp_doc, lex, text, model)
-    cue_by_i = {c.token.i: c for c in cues}
     verb_cues = {c.token.i: c for c in cues if c.token.pos_ in {"VERB", "AUX"}}
     used: set[int] = set()
     found: list[_Found] = []

@@ -10,8 +10,7 @@ import hashlib
 from collections import Counter
 
 from sitrep.config import Config
-from sitrep.records import (Count, DateInterval, Disagreement, Document, EventMention, Figure, Incident,
-                            Mention)
+from sitrep.records import Count, DateInterval, Document, EventMention, Incident, Mention
 
 from sitrep.extract.counts import derive_counts
 
