@@ -80,19 +80,40 @@ class SQLiteStore:
     def __init__(self, path: Path | str, readonly: bool = False):
         self.path = Path(path)
         self.readonly = readonly
-        try:
-            self.db = self._connect(str(path), readonly)
-            if not readonly:
-                self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            if readonly:
-                self._check_version()
-            else:
-                self._migrate()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {path}: {_why(exc)}") from exc
-        except OSError as exc:
-            raise StoreError(f"cannot open the store {path}: {exc.strerror or exc}") from exc
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._open(str(path), readonly)
+                return
+            except sqlite3.OperationalError as exc:
+                # switching the journal mode takes a lock SQLite does not wait for: another process
+                # creating or closing the store at this moment answers "locked" at once; try again
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"cannot open the store {path}: {_why(exc)}") from exc
+                self._close_quietly()
+                time.sleep(0.05)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the store {path}: {_why(exc)}") from exc
+            except OSError as exc:
+                raise StoreError(f"cannot open the store {path}: {exc.strerror or exc}") from exc
+
+    def _open(self, path: str, readonly: bool) -> None:
+        self.db = self._connect(path, readonly)
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if readonly:
+            self._check_version()
+        else:
+            self._migrate()
+
+    def _close_quietly(self) -> None:
+        db = getattr(self, "db", None)
+        if db is not None:
+            try:
+                db.close()
+            except sqlite3.Error:
+                pass
 
     @staticmethod
     def _connect(path: str, readonly: bool) -> sqlite3.Connection:
