@@ -208,6 +208,13 @@ def test_a_postal_code_alone_is_no_state_but_qualifies_a_town(kb, annotate):
     assert places["Shreveport"].admin1 == "Louisiana"
 
 
+def test_a_name_said_as_a_hospitals_is_no_home_place(kb, annotate):
+    ann = annotate("Two men were shot on the West Side of Chicago on Sunday. Both were taken to Mount Sinai "
+                   "Hospital, where one died. A third man went to Mount Sinai Hospital on his own and was "
+                   "treated at Mount Sinai.")
+    assert document_places(ann, kb).main.name == "Chicago"
+
+
 def test_a_state_is_refined_to_the_main_town_inside_it(kb, annotate):
     ann = annotate("Body found\n\nGARY, Ind. — A woman was found dead Saturday in northwest Indiana, "
                    "officers said.")

@@ -621,6 +621,9 @@ def load_cues(cues_path: Path, datelines_path: Path) -> PlaceCues:
             rf"|\b(?:{alt['street_heads']})\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}}\s+(?:and|&)\s+$", re.I),
         "address": re.compile(rf"\b(?:{alt['address_heads']})\s+(?:of|at|on)\b|^\W*\d+\s+\w", re.I),
         "venue_end": re.compile(rf"\b(?:{alt['venue_words']})\.?$", re.I),
+        # a venue word right after a name ("Mount Sinai Hospital", "Riverdale High School"); a name with other
+        # words between ("Monroe Civic Center", "Shreveport Super Store") is a venue named after its town
+        "venue_after": re.compile(rf"^\s+(?:{alt['venue_words']})\b", re.I),
         "neighbourhood_end": re.compile(rf"\b(?:{alt['neighbourhood_words']})$", re.I),
         "modifier_after": re.compile(rf"[-‐–](?:{alt['modifier_suffixes']})\b", re.I),
         "org_word": re.compile(rf"\b(?:{alt['org_words']})\b", re.I),

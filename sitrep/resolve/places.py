@@ -84,6 +84,7 @@ class _Unit:
     best: int = -1
     weight: float = 1.0
     qualified: bool = False         # a division after a comma decided its candidates ("Paris, Texas")
+    venue: bool = False             # once said as a venue's name ("Mount Sinai Hospital"): no home place
 
 
 def _prior(c: Candidate, lookup: str, hint: str | None) -> float:
@@ -281,6 +282,9 @@ def _units(spans: list[tuple[int, int, str]], doc_text: str, gaz, dateline: Date
                                    weight=(W_DATELINE if inside else W_DATELINE_BARE) if at_dateline else 1.0,
                                    qualified=bool(inside))
         u.spans.append((start, end, text))
+        after = doc_text[end:end + 40]
+        if after[:1].isspace() and after.strip()[:1].isupper() and gaz.cues.patterns["venue_after"].match(after):
+            u.venue = True
     return _one_sense(list(units.values()))
 
 
@@ -460,7 +464,7 @@ def _anchor(units: list[_Unit]) -> _Unit | None:
     weight: dict[str, float] = {}
     best_unit: dict[str, _Unit] = {}
     for u in units:
-        if u.best < 0 or u.cands[u.best].match == "local":
+        if u.best < 0 or u.cands[u.best].match == "local" or u.venue:
             continue
         e = u.cands[u.best].entry
         level = 1.0 if _town_level(e) else 0.7 if e.precision in ("district", "area") else \
