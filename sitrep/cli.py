@@ -323,6 +323,7 @@ def _incident_rows(store, params, given: dict) -> list:
         from sitrep.present.export import default_areas
 
         # the index lives in the store: refreshing it is the one write a listing makes
+        store.close()
         store = _open(Path(store.path), readonly=False)
         indexer.ensure_index(store, default_areas())
     expander = None

@@ -23,7 +23,7 @@ from sitrep.records import Count, DateInterval, EventMention
 
 from sitrep.kb.gazetteer import haversine_km
 
-from .rules import FusionRules, actors_conflict, contains, day_range, ranges_overlap, share_actor
+from .rules import FusionRules, contains, day_range, participants_conflict, ranges_overlap, share_actor
 
 DATE_PRECISION = ["day", "week", "month", "season", "quarter", "year", "decade"]
 
@@ -94,7 +94,6 @@ def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules) -> bool:
             return False
     elif span is not None and undated_group and not _within(span, _report_window(m)):
         return False
-    symmetric = m.type in rules.symmetric
     for x in group.members:
         other = _own_date(x)
         if span is not None and other is not None and not ranges_overlap(span, other):
@@ -103,19 +102,9 @@ def _agrees(group: ReportEvent, m: EventMention, rules: FusionRules) -> bool:
             return False
         if x.mode != m.mode and {x.mode, m.mode} <= rules.distinct_modes:
             return False      # an air strike and a shelling told apart in one report are two attacks
-        if _conflict_in_report(x, m, physical, symmetric):
-            return False
+        if participants_conflict(x, m, rules):
+            return False      # different victims named sentence by sentence are one shooting's
     return True
-
-
-def _conflict_in_report(x: EventMention, m: EventMention, physical: bool, symmetric: bool) -> bool:
-    """Within one report a shooting's sentences name its victims one at a time ("Muller shot Hart", "the
-    Swigers were shot"): different targets are one happening's. Only different perpetrators tell two
-    attacks apart; other acts compare all their participants (``actors_conflict``)."""
-    if not physical:
-        return actors_conflict(x.actors, m.actors, symmetric)
-    return actors_conflict([a for a in x.actors if a.role == "source"],
-                           [a for a in m.actors if a.role == "source"], symmetric)
 
 
 def group_report(mentions: list[EventMention], rules: FusionRules, title_end: int = 0) -> list[ReportEvent]:

@@ -980,13 +980,14 @@ def _headline_town(ann: Annotation, units: list[_Unit]) -> _Unit | None:
         return None
     cut = _TITLE_SUFFIX.search(title)
     end = cut.start() if cut else len(title)
+    text = ann.doc.text
     found: dict[str, _Unit] = {}
     for u in units:
-        if u.best < 0 or u.cands[u.best].match == "local" or _unsupported(u, units):
+        if u.best < 0 or u.cands[u.best].match == "local":
             continue
-        e = u.cands[u.best].entry
-        if any(b <= end and not _CUT_NAME.search(ann.doc.text[:a]) for a, b, _ in u.spans):
-            found.setdefault(e.gid, u)
+        in_headline = any(b <= end and not _CUT_NAME.search(text[max(0, a - 8):a]) for a, b, _ in u.spans)
+        if in_headline and not _unsupported(u, units):
+            found.setdefault(u.cands[u.best].entry.gid, u)
     if len(found) != 1:
         return None
     u = next(iter(found.values()))
